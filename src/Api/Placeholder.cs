@@ -1,0 +1,3 @@
+namespace Orchestrator.Api;
+
+internal static class Placeholder;

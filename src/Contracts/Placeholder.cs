@@ -1,0 +1,3 @@
+namespace Orchestrator.Contracts;
+
+internal static class Placeholder;

@@ -1,0 +1,3 @@
+namespace Orchestrator.Grains;
+
+internal static class Placeholder;

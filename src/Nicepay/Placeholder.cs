@@ -1,0 +1,3 @@
+namespace Orchestrator.Nicepay;
+
+internal static class Placeholder;
