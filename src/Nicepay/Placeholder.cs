@@ -1,3 +1,0 @@
-namespace Orchestrator.Nicepay;
-
-internal static class Placeholder;
