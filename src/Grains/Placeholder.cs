@@ -1,3 +1,0 @@
-namespace Orchestrator.Grains;
-
-internal static class Placeholder;
