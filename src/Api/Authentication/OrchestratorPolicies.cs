@@ -1,0 +1,27 @@
+namespace Orchestrator.Api.Authentication;
+
+/// <summary>The authorization policies of the API.</summary>
+public static class OrchestratorPolicies
+{
+    /// <summary>A merchant key: the principal carries <see cref="OrchestratorClaims.MerchantId"/>.</summary>
+    public const string Merchant = "merchant";
+
+    /// <summary>An operator key: the principal has the <see cref="OrchestratorClaims.OperatorRole"/> role.</summary>
+    public const string Operator = "operator";
+}
+
+/// <summary>The claims an API key principal carries.</summary>
+public static class OrchestratorClaims
+{
+    /// <summary>The merchant a merchant key belongs to.</summary>
+    public const string MerchantId = "merchant_id";
+
+    /// <summary>The role claim type.</summary>
+    public const string Role = "role";
+
+    /// <summary>The role of merchant keys.</summary>
+    public const string MerchantRole = "merchant";
+
+    /// <summary>The role of operator keys.</summary>
+    public const string OperatorRole = "operator";
+}

@@ -1,3 +1,0 @@
-namespace Orchestrator.Api;
-
-internal static class Placeholder;
