@@ -39,6 +39,15 @@ public sealed partial class CheckoutGrain
         var fingerprint = $"{parsed.TransactionId}|{(int)parsed.Status}|{rawAmount}|{(int)parsed.MatchCl}";
         if (State.NotificationFingerprints.Contains(fingerprint))
         {
+            if (parsed.Status == NotificationDepositStatus.Deposit && State.Nicepay.NextStatusCheckAt is null
+                && State.Status is CheckoutStatus.Expired or CheckoutStatus.Cancelled or CheckoutStatus.Failed)
+            {
+                // NICEPAY repeats a payment no inquiry had borne out when the checkout closed: ask again, as a paid
+                // status is never lost. Nothing is recorded unless the inquiry now says paid.
+                State.Nicepay.NextStatusCheckAt = Now;
+                ArmTimer();
+            }
+
             return new NotificationResult { Outcome = NotificationOutcome.AlreadyApplied, Detail = "Duplicate notification.", Version = State.Version };
         }
 
@@ -128,27 +137,22 @@ public sealed partial class CheckoutGrain
             new CvsCancelRequest(State.Nicepay.TransactionId!, State.Request!.Amount, State.Nicepay.ReferenceNo, $"cancelled by {who}"));
         if (result.IsSuccess)
         {
-            State.Nicepay.NextStatusCheckAt = null;
-            await FireAsync(CheckoutTrigger.Cancel, cause, $"cancelled by {who}; NICEPAY cancelled the payment code");
-            RaiseEvent(CheckoutEventTypes.Cancelled);
-            await SaveAsync();
+            await CancelledAtNicepayAsync(cause, $"cancelled by {who}; NICEPAY cancelled the payment code");
             return await ResultAsync(CommandOutcome.Applied);
         }
 
-        if (result.Outcome is NicepayOutcome.NotSent or NicepayOutcome.Unknown || result.Rejection!.IsRetryable)
+        if (result.Outcome is NicepayOutcome.NotSent || result.Rejection is { IsRetryable: true })
         {
             return await ResultAsync(CommandOutcome.GatewayUnavailable, $"NICEPAY did not cancel ({Describe(result)}); nothing changed, the cancel may be retried.");
         }
 
-        // NICEPAY refused: it knows something we do not (paid, or already cancelled). Ask it and apply the answer.
+        // NICEPAY refused, or we do not know whether it cancelled: it knows something we do not (paid, or already
+        // cancelled). Ask it and apply the answer.
         var inquiry = await nicepay.InquireAsync(Credentials(), new CvsInquiryRequest(State.Nicepay.TransactionId, State.Nicepay.ReferenceNo, State.Request.Amount));
         if (inquiry.IsSuccess && inquiry.Value!.Status == CvsTransactionStatus.Expired && Now < State.ExpiresAt)
         {
-            // Unpayable before its validity ended: an earlier cancel whose answer was lost went through.
-            State.Nicepay.NextStatusCheckAt = null;
-            await FireAsync(CheckoutTrigger.Cancel, cause, $"cancelled by {who}; NICEPAY already had the payment code cancelled ({result.Rejection.ResultCode})");
-            RaiseEvent(CheckoutEventTypes.Cancelled);
-            await SaveAsync();
+            // Unpayable before its validity ended: this cancel (or an earlier one whose answer was lost) went through.
+            await CancelledAtNicepayAsync(cause, $"cancelled by {who}; NICEPAY reports the payment code cancelled ({Describe(result)})");
             return await ResultAsync(CommandOutcome.Applied);
         }
 
@@ -157,8 +161,24 @@ public sealed partial class CheckoutGrain
             await ApplyStatusAsync(inquiry.Value!, CheckoutCause.StatusCheck, finalCheck: false);
         }
 
+        if (result.Outcome == NicepayOutcome.Unknown && CheckoutStateMachine.AwaitingPayment.Contains(State.Status))
+        {
+            return await ResultAsync(CommandOutcome.GatewayUnavailable,
+                $"NICEPAY did not answer the cancel ({Describe(result)}) and {(inquiry.IsSuccess ? "still reports the code payable" : "could not be asked")}; the cancel may be retried.");
+        }
+
         return await ResultAsync(CommandOutcome.NotPermitted,
-            $"NICEPAY refused the cancel ({result.Rejection.ResultCode} {result.Rejection.Reason}); the checkout is {State.Status.ToString().ToLowerInvariant()}.");
+            $"NICEPAY refused the cancel ({Describe(result)}); the checkout is {State.Status.ToString().ToLowerInvariant()}.");
+    }
+
+    /// <summary>The payment code is cancelled at NICEPAY: record it (and tell the merchant).</summary>
+    private async Task CancelledAtNicepayAsync(CheckoutCause cause, string details)
+    {
+        State.Nicepay.NextStatusCheckAt = null;
+        State.Nicepay.PendingNotice = null;
+        await FireAsync(CheckoutTrigger.Cancel, cause, details);
+        RaiseEvent(CheckoutEventTypes.Cancelled);
+        await SaveAsync();
     }
 
     /// <summary>
@@ -241,6 +261,8 @@ public sealed partial class CheckoutGrain
         var paid = status.Status == CvsTransactionStatus.Paid;
         if (paid && status.Amount != amount)
         {
+            // NICEPAY only takes the exact amount, so this is for a human: automation stops here (no more checks,
+            // no expiry), the checkout is flagged and the merchant told.
             State.Nicepay.PendingNotice = null;
             State.Nicepay.NextStatusCheckAt = null;
             await RecordAnomalyAsync("amount_mismatch", $"NICEPAY reports paid {status.Amount} IDR for a checkout of {amount} IDR; not confirmed",
@@ -286,6 +308,13 @@ public sealed partial class CheckoutGrain
         else if (pending == PendingNotice.Deposit)
         {
             await RecordContradictionAsync(status, cause, "a verified notification said paid");
+        }
+        else if (status.Status == CvsTransactionStatus.Expired && Now < State.ExpiresAt && _machine.CanFire(CheckoutTrigger.Cancel)
+                 && State.Status == CheckoutStatus.Registered)
+        {
+            // NICEPAY answers 4 for cancelled and expired codes alike; before the end of validity it can only be a
+            // cancel (ours whose answer was lost, or one made at NICEPAY directly).
+            await CancelledAtNicepayAsync(cause, $"NICEPAY reports the payment code unusable (status {status.RawStatus}) before its validity ended: cancelled at NICEPAY");
         }
         else if (status.Status == CvsTransactionStatus.Expired && _machine.CanFire(CheckoutTrigger.Expire))
         {

@@ -101,9 +101,19 @@ public sealed partial class CheckoutGrain
                     $"look-up by reference failed ({Describe(lookup)})");
                 return false;
             }
+
+            if (!merchants.Get(State.MerchantId).Nicepay.DuplicateReferenceCheck)
+            {
+                // Without NICEPAY's duplicate-reference check, a copy of a request that lands late becomes a second
+                // payment code: only a look-up may resolve it (or recovery gives up).
+                await DeferRegistrationAsync(RegistrationProgress.OutcomeUnknown, cause,
+                    "NICEPAY has nothing under this reference yet; not sent again, as its duplicate-reference check is off for this iMid");
+                return true;
+            }
         }
 
-        // NICEPAY has nothing under this reference: sending it (again) cannot create a second code.
+        // NICEPAY did not register it, or has nothing under this reference and refuses a late copy (9009): sending it
+        // (again) cannot create a second code.
         await MarkRegistrationInFlightAsync();
         await RegisterAtNicepayAsync(cause);
         return State.Status != CheckoutStatus.Created || State.Nicepay.Registration != RegistrationProgress.NotRegistered;

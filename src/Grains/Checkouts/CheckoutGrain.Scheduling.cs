@@ -148,9 +148,10 @@ public sealed partial class CheckoutGrain
             ? ExpiryCheckAt
             : checkAt;
 
+    // While the payment is awaited a status check is always scheduled (never later than the final inquiry), except
+    // when automation stopped for an operator (a paid status for another amount).
     private bool HasPendingWork() =>
         (State.Status == CheckoutStatus.Created && State.Nicepay.Registration != RegistrationProgress.None)
-        || CheckoutStateMachine.AwaitingPayment.Contains(State.Status)
         || State.Nicepay.NextStatusCheckAt is not null
         || State.Webhooks.Any(w => w.State == WebhookDeliveryState.Pending);
 
@@ -288,7 +289,7 @@ public sealed partial class CheckoutGrain
             work.Add(new ReminderView { Name = "status-check", DueAt = check, Purpose = "ask NICEPAY for the status (recovers lost notifications)" });
         }
 
-        if (CheckoutStateMachine.AwaitingPayment.Contains(State.Status))
+        if (CheckoutStateMachine.AwaitingPayment.Contains(State.Status) && State.Nicepay.NextStatusCheckAt is not null)
         {
             work.Add(new ReminderView
             {
