@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orchestrator.Contracts.Checkouts;
 using Orchestrator.Contracts.Merchants;
 using Orchestrator.Grains.Checkouts;
+using Orchestrator.Grains.Search;
 using Orchestrator.Grains.Webhooks;
 using Orchestrator.Nicepay;
 
@@ -17,7 +18,8 @@ public static class GrainsServiceCollectionExtensions
 
     /// <summary>
     /// Registers the services the grains use: options (Merchants, Checkouts, Checkouts:Timing, Orchestrator, Nicepay),
-    /// the NICEPAY client, the merchant directory and the webhook dispatcher. The host still configures Orleans itself
+    /// the NICEPAY client, the merchant directory, the webhook dispatcher and — unless the host registered one before —
+    /// the in-memory operator read model. The host still configures Orleans itself
     /// (storage named <see cref="StorageName"/>, a reminder service whose minimum period is at most
     /// <see cref="CheckoutTimingOptions.PulsePeriod"/>) and registers an <c>ICheckoutEventSerializer</c>.
     /// </summary>
@@ -40,6 +42,9 @@ public static class GrainsServiceCollectionExtensions
 
         services.AddNicepayClient();
         services.TryAddSingleton<MerchantDirectory>();
+
+        // The operator read model: in memory unless the host registered a durable one first (PostgreSQL profile).
+        services.AddInMemoryCheckoutIndex();
 
         services.AddHttpClient(WebhookDispatcher.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

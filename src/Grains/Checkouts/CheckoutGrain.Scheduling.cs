@@ -92,16 +92,21 @@ public sealed partial class CheckoutGrain
         await SaveAsync();
     }
 
-    /// <summary>On activation: make sure the pulse exists while work is pending, and catch up on overdue work soon.</summary>
+    /// <summary>
+    /// On activation: republish the read-model row (repairs one a crash lost before it was flushed), make sure the pulse
+    /// exists while work is pending, and catch up on overdue work soon.
+    /// </summary>
     private async Task ResumeAsync()
     {
+        await index.PublishAsync(ToIndexEntry());
         await EnsurePulseAsync();
         ArmTimer();
     }
 
-    /// <summary>After every write: the pulse, webhook dispatch and the timer follow the new state.</summary>
+    /// <summary>After every write: the read model, the pulse, webhook dispatch and the timer follow the new state.</summary>
     private async Task AfterSaveAsync()
     {
+        await index.PublishAsync(ToIndexEntry());
         await EnsurePulseAsync();
         DispatchDueWebhook();
         ArmTimer();

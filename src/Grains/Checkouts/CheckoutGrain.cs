@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orchestrator.Contracts.Checkouts;
+using Orchestrator.Contracts.Search;
 using Orchestrator.Contracts.Webhooks;
 using Orchestrator.Grains.Webhooks;
 using Orchestrator.Nicepay;
@@ -23,6 +24,7 @@ public sealed partial class CheckoutGrain(
     MerchantDirectory merchants,
     WebhookDispatcher webhookDispatcher,
     ICheckoutEventSerializer eventSerializer,
+    ICheckoutIndex index,
     IOptions<CheckoutRulesOptions> rules,
     IOptions<CheckoutTimingOptions> timing,
     IOptions<OrchestratorOptions> orchestrator,
@@ -201,6 +203,22 @@ public sealed partial class CheckoutGrain(
             MerchantName = State.MerchantName,
         };
     }
+
+    /// <summary>The checkout's row in the operator read model.</summary>
+    private CheckoutIndexEntry ToIndexEntry() => new()
+    {
+        MerchantId = State.MerchantId,
+        ReferenceNo = State.ReferenceNo,
+        Status = State.Status,
+        Store = State.Request!.Store,
+        Amount = State.Request.Amount,
+        PaymentCode = State.Nicepay.PaymentCode,
+        TransactionId = State.Nicepay.TransactionId,
+        CreatedAt = State.CreatedAt,
+        UpdatedAt = State.UpdatedAt,
+        Version = State.Version,
+        RequiresAttention = State.RequiresAttention,
+    };
 
     /// <summary>
     /// Fires a trigger through the state machine and journals it with a new version. The change is in memory until
