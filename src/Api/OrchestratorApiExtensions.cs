@@ -81,14 +81,16 @@ public static class OrchestratorApiExtensions
     }
 
     /// <summary>
-    /// Maps the merchant API (<c>/v1/checkouts</c>), the operator API (<c>/ops/checkouts</c>), the NICEPAY callback
-    /// (<c>/callbacks/nicepay/{merchantId}</c>) and the OpenAPI document (<c>/openapi/v1.json</c>).
+    /// Maps the merchant API (<c>/v1/checkouts</c>), the operator API (<c>/ops/checkouts</c>, <c>/ops/stats</c>), the
+    /// NICEPAY callback (<c>/callbacks/nicepay/{merchantId}</c>) and the OpenAPI document (<c>/openapi/v1.json</c>). The
+    /// host registers an <c>ICheckoutSearch</c> for the operator search.
     /// </summary>
     public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapOpenApi();
         endpoints.MapCheckoutsApi();
         endpoints.MapOperationsApi();
+        endpoints.MapOperatorSearchApi();
         endpoints.MapNicepayCallbacksApi();
         return endpoints;
     }

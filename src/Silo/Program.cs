@@ -1,13 +1,21 @@
 using Orchestrator.Api;
 using Orchestrator.Grains;
+using Orchestrator.Silo.Commands;
 using Orchestrator.Silo.Extensions;
+
+// Commands (migrate, reindex): do their work and exit without starting the silo (Commands/).
+if (SiloCommands.IsCommand(args))
+{
+    return await SiloCommands.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Development profile: NICEPAY and our public address follow the address we listen on.
 builder.AddDevelopmentAddressDefaults();
 
-// The Orleans silo, co-hosted: in-memory in development; outside it, start-up stops with what to configure.
+// The Orleans silo, co-hosted, with its storage profile: PostgreSQL when ConnectionStrings:Orleans is set, in memory
+// in Development without it; anywhere else start-up stops with what to configure.
 builder.AddOrchestratorSilo();
 
 // The checkout grains and the HTTP API that calls them.
@@ -32,4 +40,5 @@ app.MapOrleansDashboardForOperators();
 app.MapDevelopmentDemo();
 app.WarnThatStateIsNotDurable();
 
-app.Run();
+await app.RunAsync();
+return 0;

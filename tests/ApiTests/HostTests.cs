@@ -32,9 +32,11 @@ public sealed class HostTests(OrchestratorApiFactory factory)
         Assert.Equal(
             [
                 "/callbacks/nicepay/{merchantId}",
+                "/ops/checkouts",
                 "/ops/checkouts/{merchantId}/{referenceNo}",
                 "/ops/checkouts/{merchantId}/{referenceNo}/cancel",
                 "/ops/checkouts/{merchantId}/{referenceNo}/status-check",
+                "/ops/stats",
                 "/v1/checkouts",
                 "/v1/checkouts/{referenceNo}",
                 "/v1/checkouts/{referenceNo}/cancel",

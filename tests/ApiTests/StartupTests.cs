@@ -33,17 +33,6 @@ public sealed class StartupTests
         Assert.Contains("ConnectionStrings__Orleans", message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Start_OutsideDevelopmentWithConnectionString_FailsUntilTheDurableProfileExists()
-    {
-        using var factory = new ConfiguredOrchestratorFactory(
-            new Dictionary<string, string?> { ["ConnectionStrings:Orleans"] = "Host=localhost;Database=orleans" }, "Production");
-
-        var exception = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-
-        Assert.Contains("no PostgreSQL profile yet", Innermost(exception).Message, StringComparison.Ordinal);
-    }
-
     private static Exception Innermost(Exception exception)
     {
         while (exception.InnerException is not null)

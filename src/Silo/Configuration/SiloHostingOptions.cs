@@ -11,6 +11,13 @@ internal sealed class SiloHostingOptions
     /// <summary>Client gateway port.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// PostgreSQL profile: the address other silos and clients reach this silo at, published in the membership table.
+    /// Default: the host's first non-loopback IPv4 address (127.0.0.1 when it has none). The silo listens on every
+    /// address; set this when the host has several, or behind NAT. The development profile always uses loopback.
+    /// </summary>
+    public string? AdvertisedIPAddress { get; set; }
+
     /// <summary>The Orleans cluster id.</summary>
     public string ClusterId { get; set; } = "orchestrator-dev";
 

@@ -1,4 +1,5 @@
 using Orchestrator.NicepaySandbox;
+using Orchestrator.Silo.Configuration;
 using Orchestrator.Silo.Demo;
 
 namespace Orchestrator.Silo.Extensions;
@@ -32,10 +33,13 @@ internal static partial class DevelopmentDemoExtensions
         return app;
     }
 
-    /// <summary>Says loudly, once the server listens, that the development profile keeps nothing across restarts.</summary>
+    /// <summary>
+    /// Says loudly, once the server listens, that the in-memory profile keeps nothing across restarts (not said when a
+    /// connection string selects PostgreSQL in Development).
+    /// </summary>
     public static WebApplication WarnThatStateIsNotDurable(this WebApplication app)
     {
-        if (app.Environment.IsDevelopment())
+        if (app.Environment.IsDevelopment() && !SiloProfile.SelectsPostgres(app.Configuration))
         {
             app.Lifetime.ApplicationStarted.Register(() => LogNotDurable(
                 app.Logger,

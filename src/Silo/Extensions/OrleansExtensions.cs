@@ -1,31 +1,61 @@
 using Orchestrator.Api.Authentication;
 using Orchestrator.Grains;
+using Orchestrator.Grains.Search;
 using Orchestrator.Silo.Configuration;
+using Orchestrator.Silo.Hosting;
+using Orchestrator.Storage.Hosting;
+using Orchestrator.Storage.Search;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace Orchestrator.Silo.Extensions;
 
 internal static class OrleansExtensions
 {
-    internal const string ConnectionStringName = "Orleans";
-
     /// <summary>
-    /// The co-hosted silo. Development: localhost clustering, in-memory grain storage and reminders. Anywhere else the
-    /// state must be durable, and the PostgreSQL profile is not built yet, so start-up stops here with what to do.
+    /// The co-hosted silo, in the storage profile configuration selects (<see cref="SiloProfile.Resolve"/>):
+    /// <list type="bullet">
+    /// <item><c>ConnectionStrings:Orleans</c> set (any environment): PostgreSQL for membership, grain state, reminders
+    /// and the operator read model; endpoints and membership timings from <c>Orleans:*</c>.</item>
+    /// <item>otherwise, Development: localhost clustering, everything in memory.</item>
+    /// <item>otherwise: start-up stops, saying what to set.</item>
+    /// </list>
     /// </summary>
     public static WebApplicationBuilder AddOrchestratorSilo(this WebApplicationBuilder builder)
     {
-        if (!builder.Environment.IsDevelopment())
+        var profile = SiloProfile.Resolve(builder.Configuration, builder.Environment);
+        var options = builder.Configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+        builder.Services.AddSingleton(profile);
+
+        // Registered before the silo so that they start before it (and, for the index writer, stop after it).
+        builder.Services.AddHostedService<ProfileAnnouncement>();
+        var postgres = profile.IsPostgres ? AddPostgresServices(builder, profile.ConnectionString!, options) : null;
+        if (postgres is null)
         {
-            throw new InvalidOperationException(DurableProfileMessage(builder.Configuration.GetConnectionString(ConnectionStringName)));
+            builder.Services.AddInMemoryCheckoutIndex();
         }
 
-        var options = builder.Configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddMemoryGrainStorage(GrainsServiceCollectionExtensions.StorageName);
-            silo.UseInMemoryReminderService();
+            if (postgres is null)
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+                silo.AddMemoryGrainStorage(GrainsServiceCollectionExtensions.StorageName);
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = options.ClusterId;
+                    cluster.ServiceId = options.ServiceId;
+                });
+                silo.ConfigureEndpoints(
+                    AdvertisedAddress.Resolve(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.Services.AddMembershipTimings(builder.Configuration);
+                silo.AddOrchestratorPostgres(profile.ConnectionString!, postgres.ToStorageOptions());
+            }
+
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = options.MinimumReminderPeriod);
             if (options.Dashboard)
             {
@@ -47,10 +77,17 @@ internal static class OrleansExtensions
         return app;
     }
 
-    internal static string DurableProfileMessage(string? connectionString) => string.IsNullOrWhiteSpace(connectionString)
-        ? "The orchestrator keeps payments durably outside the Development environment, and ConnectionStrings:Orleans is not set. "
-            + "Set ConnectionStrings:Orleans (environment variable ConnectionStrings__Orleans) to the PostgreSQL connection string, "
-            + "or run the in-memory development profile with ASPNETCORE_ENVIRONMENT=Development (dotnet run --project src/Silo)."
-        : "ConnectionStrings:Orleans is set, but this build has no PostgreSQL profile yet (it arrives with the durable production "
-            + "profile, issue 4). Run the in-memory development profile with ASPNETCORE_ENVIRONMENT=Development.";
+    /// <summary>What the PostgreSQL profile runs beside the silo: the schema step at start and the read model.</summary>
+    private static PostgresProfileOptions AddPostgresServices(WebApplicationBuilder builder, string connectionString, SiloHostingOptions hosting)
+    {
+        var postgres = PostgresProfileOptions.Read(builder.Configuration, hosting.ServiceId);
+        if (postgres.MigrateOnStart)
+        {
+            builder.Services.AddHostedService(provider => new SchemaMigrationOnStart(
+                connectionString, provider.GetRequiredService<ILogger<SchemaMigrationOnStart>>()));
+        }
+
+        builder.Services.AddPostgresCheckoutIndex(connectionString, postgres.CheckoutIndex);
+        return postgres;
+    }
 }

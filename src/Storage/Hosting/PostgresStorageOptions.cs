@@ -6,8 +6,9 @@ namespace Orchestrator.Storage.Hosting;
 /// <remarks>
 /// <para><b>Connections.</b> Each silo opens at most <see cref="MaxPoolSize"/> + <see cref="MembershipMaxPoolSize"/>
 /// connections: grain state and reminders share one Npgsql pool, membership has its own small one so that heartbeats
-/// and membership votes never queue behind a burst of state writes. With the defaults that is 20 per silo, so PostgreSQL's
-/// default <c>max_connections = 100</c> (minus a few reserved for superusers and the migrator) fits four silos; raise
+/// and membership votes never queue behind a burst of state writes. With the defaults that is 20 per silo (22 with the
+/// read model's own pool, <see cref="Search.PostgresCheckoutIndexOptions.MaxPoolSize"/>), so PostgreSQL's default
+/// <c>max_connections = 100</c> (minus a few reserved for superusers and the migrator) fits four silos; raise
 /// <c>max_connections</c> before adding more. A bigger pool does not buy throughput on a small server: 16 connections
 /// sustained the same durable write rate as 100 with half the p99 latency (docs/storage.md).</para>
 /// <para>Any <c>Maximum Pool Size</c>, <c>Application Name</c> or <c>Max Auto Prepare</c> in the connection string is

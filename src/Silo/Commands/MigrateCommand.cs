@@ -1,0 +1,46 @@
+using Orchestrator.Silo.Configuration;
+using Orchestrator.Storage.Migrations;
+
+namespace Orchestrator.Silo.Commands;
+
+/// <summary>
+/// <c>migrate</c>: applies Orchestrator's PostgreSQL schema (<see cref="SchemaMigrator"/>) to
+/// <c>ConnectionStrings:Orleans</c> and prints one line per migration applied, or <c>nothing to do: schema at V005</c>.
+/// Safe to run any number of times, also while silos run or another migrate runs (an advisory lock serializes them).
+/// Refuses, changing nothing, when an applied migration was altered.
+/// </summary>
+internal static class MigrateCommand
+{
+    public const string Name = "migrate";
+
+    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var connectionString = SiloCommands.RequireConnectionString(Name, configuration, error);
+        if (connectionString is null)
+        {
+            return SiloCommands.ConfigurationError;
+        }
+
+        var database = SiloProfile.DescribeDatabase(connectionString);
+        output.WriteLine($"{Name}: {database}");
+        try
+        {
+            var report = await new SchemaMigrator().MigrateAsync(connectionString, cancellationToken);
+            foreach (var line in report.Lines)
+            {
+                output.WriteLine(line);
+            }
+
+            return SiloCommands.Success;
+        }
+        catch (SchemaMigrationException exception)
+        {
+            error.WriteLine($"{Name}: refused: {exception.Message}");
+            return SiloCommands.Failed;
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+        {
+            return SiloCommands.ReportFailure(Name, database, exception, error);
+        }
+    }
+}
