@@ -98,6 +98,10 @@ public sealed record CheckoutSearchPage
 public interface ICheckoutSearch
 {
     /// <summary>Searches checkouts, newest first, with keyset pagination.</summary>
+    /// <exception cref="ArgumentException">
+    /// A query value is invalid; <see cref="ArgumentException.ParamName"/> names the query member
+    /// (<c>After</c> for a malformed or foreign cursor, <c>Limit</c> for a page size out of range).
+    /// </exception>
     Task<CheckoutSearchPage> SearchAsync(CheckoutSearchQuery query, CancellationToken cancellationToken);
 
     /// <summary>Counts checkouts by status, optionally for one merchant.</summary>
