@@ -30,6 +30,9 @@ public sealed record OperatorCheckoutResponse
 
     /// <summary>What needs an operator's attention.</summary>
     public required IReadOnlyList<AnomalyResponse> Anomalies { get; init; }
+
+    /// <summary>The silo the checkout is active on right now (Orleans runtime identity).</summary>
+    public string? ActiveOn { get; init; }
 }
 
 /// <summary>NICEPAY's side of a checkout.</summary>
@@ -215,6 +218,7 @@ public static class OperatorResponseMapping
                 })],
             })],
             Anomalies = [.. details.Anomalies.Select(AsResponse)],
+            ActiveOn = details.ActiveOn,
         };
     }
 

@@ -159,4 +159,7 @@ public sealed record CheckoutDetails
 
     /// <summary>Anomalies recorded.</summary>
     [Id(6)] public required IReadOnlyList<Anomaly> Anomalies { get; init; }
+
+    /// <summary>The silo the checkout's grain is active on (Orleans runtime identity), for operators and drills.</summary>
+    [Id(7)] public string? ActiveOn { get; init; }
 }

@@ -126,6 +126,7 @@ public sealed partial class CheckoutGrain(
             Reminders = ScheduledWork(),
             WebhookDeliveries = [.. State.Webhooks.Select(ToView)],
             Anomalies = [.. State.Anomalies],
+            ActiveOn = RuntimeIdentity,
         };
     }
 
