@@ -10,6 +10,7 @@ using Orchestrator.Api.Authentication;
 using Orchestrator.Api.Callbacks;
 using Orchestrator.Api.Checkouts;
 using Orchestrator.Api.Errors;
+using Orchestrator.Api.Limits;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Api.Operations;
 using Orchestrator.Api.Webhooks;
@@ -28,8 +29,8 @@ public static class OrchestratorApiExtensions
 {
     /// <summary>
     /// Registers what the endpoints need: options (Checkouts, Merchants), API-key authentication with the "merchant" and
-    /// "operator" policies, ProblemDetails and the exception handler, JSON settings, OpenAPI, and the
-    /// <see cref="ICheckoutEventSerializer"/> the grains use for webhook bodies.
+    /// "operator" policies, rate limiting (<c>RateLimiting</c>), ProblemDetails and the exception handler, JSON settings,
+    /// OpenAPI, and the <see cref="ICheckoutEventSerializer"/> the grains use for webhook bodies.
     /// </summary>
     public static IServiceCollection AddOrchestratorApi(this IServiceCollection services, IConfiguration configuration)
     {
@@ -44,7 +45,13 @@ public static class OrchestratorApiExtensions
 
         // JSON: the web defaults (camelCase) plus readable escaping ("+62…", not "\u002B62…"); the wire records carry
         // their own null-omission and strictness attributes, so hosted neighbours (the sandbox) are not affected.
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+        // A property that appears twice is refused rather than "last one wins": a proxy or a logger reading the first
+        // would otherwise see another request than the one we act on. (Hosted neighbours too; none expects duplicates.)
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
 
         // A body that cannot be bound throws (in every environment) so the exception handler can name the field.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
@@ -61,6 +68,9 @@ public static class OrchestratorApiExtensions
             .AddPolicy(OrchestratorPolicies.Merchant, policy => policy.RequireClaim(OrchestratorClaims.MerchantId))
             .AddPolicy(OrchestratorPolicies.Operator, policy => policy.RequireRole(OrchestratorClaims.OperatorRole));
 
+        // Token buckets per merchant, operator key, client address (no key) and NICEPAY address (Limits/).
+        services.AddOrchestratorRateLimiting(configuration);
+
         services.AddOrchestratorOpenApi();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICheckoutEventSerializer, CheckoutEventSerializer>();
@@ -68,15 +78,18 @@ public static class OrchestratorApiExtensions
     }
 
     /// <summary>
-    /// Adds the middleware, in order: the exception handler, ProblemDetails for bare error statuses, authentication and
-    /// authorization. Call it before mapping endpoints.
+    /// Adds the middleware, in order: the exception handler, ProblemDetails for bare error statuses, authentication, rate
+    /// limiting (after authentication, so that buckets are per merchant; before authorization, so that requests without
+    /// a valid key are limited too), authorization, and request body limits. Call it before mapping endpoints.
     /// </summary>
     public static IApplicationBuilder UseOrchestratorApi(this IApplicationBuilder app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseRequestBodyLimits();
         return app;
     }
 

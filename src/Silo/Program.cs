@@ -14,6 +14,9 @@ var builder = WebApplication.CreateBuilder(args);
 // Development profile: NICEPAY and our public address follow the address we listen on.
 builder.AddDevelopmentAddressDefaults();
 
+// Kestrel's limits: small bodies, its slow-client protections on.
+builder.AddHttpLimits();
+
 // The Orleans silo, co-hosted, with its storage profile: PostgreSQL when ConnectionStrings:Orleans is set, in memory
 // in Development without it; anywhere else start-up stops with what to configure.
 builder.AddOrchestratorSilo();

@@ -55,6 +55,7 @@ internal sealed class ApiKeyAuthenticationHandler(
         var claims = new List<Claim>
         {
             new(OrchestratorClaims.Role, owner.Kind == ApiKeyOwnerKind.Operator ? OrchestratorClaims.OperatorRole : OrchestratorClaims.MerchantRole),
+            new(OrchestratorClaims.KeyId, owner.KeyId),
         };
         if (owner.MerchantId is not null)
         {

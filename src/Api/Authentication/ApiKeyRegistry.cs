@@ -52,10 +52,10 @@ internal sealed class ApiKeyRegistry : IDisposable
         [.. ApiKeyConfiguration.Read(configuration)
             .Select(key => new Entry(
                 SHA256.HashData(Encoding.UTF8.GetBytes(key.Value)),
-                new ApiKeyOwner(key.Owner, key.MerchantId)))];
+                new ApiKeyOwner(key.Owner, key.MerchantId, key.Path)))];
 
     private sealed record Entry(byte[] Hash, ApiKeyOwner Owner);
 }
 
-/// <summary>Who presented a key.</summary>
-internal sealed record ApiKeyOwner(ApiKeyOwnerKind Kind, string? MerchantId);
+/// <summary>Who presented a key, and which configured key it was (its configuration path, not the key).</summary>
+internal sealed record ApiKeyOwner(ApiKeyOwnerKind Kind, string? MerchantId, string KeyId);

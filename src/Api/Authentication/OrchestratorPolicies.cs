@@ -16,6 +16,12 @@ public static class OrchestratorClaims
     /// <summary>The merchant a merchant key belongs to.</summary>
     public const string MerchantId = "merchant_id";
 
+    /// <summary>
+    /// Which configured key was presented: its configuration path (<c>Merchants:acme:ApiKeys:1</c>,
+    /// <c>Operators:ApiKeys:0</c>), never the key. Operators' rate limits are per key.
+    /// </summary>
+    public const string KeyId = "key_id";
+
     /// <summary>The role claim type.</summary>
     public const string Role = "role";
 

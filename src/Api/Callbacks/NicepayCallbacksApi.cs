@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Orchestrator.Api.Checkouts;
 using Orchestrator.Api.Errors;
+using Orchestrator.Api.Limits;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Contracts.Checkouts;
 using Orchestrator.Contracts.Merchants;
@@ -32,17 +34,26 @@ internal static class NicepayCallbacksApi
 {
     internal const string ReferenceNoField = "referenceNo";
 
+    /// <summary>The most fields a notification may have: NICEPAY sends about 30.</summary>
+    internal const int MaxFields = 100;
+
+    private static readonly JsonDocumentOptions JsonFields = new() { AllowDuplicateProperties = false };
+
     public static RouteHandlerBuilder MapNicepayCallbacksApi(this IEndpointRouteBuilder app) =>
         app.MapPost("/callbacks/nicepay/{merchantId}", HandleNicepayNotificationAsync)
             .WithTags("NICEPAY callbacks")
             .WithName("HandleNicepayNotification")
             .WithSummary("Receive a NICEPAY payment notification (form-encoded, as NICEPAY sends it)")
             .AllowAnonymous()
+            .RequireRateLimiting(OrchestratorRateLimitPolicies.NicepayCallback)
+            .WithRequestBodyLimit(RequestBodyLimits.NicepayCallback)
             .WithOrchestratorDocument()
-            .Accepts<IFormCollection>("application/x-www-form-urlencoded")
+            .Accepts<IFormCollection>("application/x-www-form-urlencoded", "multipart/form-data", "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     public static async Task<Results<Ok<NicepayNotificationAck>, ProblemHttpResult>> HandleNicepayNotificationAsync(
         string merchantId, [AsParameters] NicepayCallbackServices services)
@@ -56,7 +67,7 @@ internal static class NicepayCallbacksApi
         if (fields is null)
         {
             return Problem(StatusCodes.Status400BadRequest, ProblemTypes.BadRequest, "The notification could not be read",
-                "Send the fields form-encoded (application/x-www-form-urlencoded) or in the query string.");
+                $"Send the fields form-encoded (application/x-www-form-urlencoded) or in the query string, each once, at most {MaxFields}.");
         }
 
         if (!fields.TryGetValue(ReferenceNoField, out var referenceNo) || string.IsNullOrEmpty(referenceNo))
@@ -98,14 +109,17 @@ internal static class NicepayCallbacksApi
     /// <summary>
     /// The notification's fields: the query string, then the form body over it (the form wins). A JSON object of scalar
     /// values is accepted too, because NICEPAY's documentation does not pin the encoding down (contract §5.1).
-    /// Returns null when the body cannot be read.
+    /// Returns null when the body cannot be read, when a field is given twice in the query string or in the body, or
+    /// when there are more than <see cref="MaxFields"/>. A repeated field is refused rather than resolved ("last one
+    /// wins"): the merchant token covers tXid and amt only, and whoever reads the first value (a proxy, a log) would
+    /// see another notification than the one acted on.
     /// </summary>
     internal static async Task<Dictionary<string, string>?> ReadFieldsAsync(HttpRequest request)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, values) in request.Query)
+        if (!TryAddOnce(fields, request.Query))
         {
-            fields[key] = values.LastOrDefault() ?? "";
+            return null;
         }
 
         try
@@ -113,36 +127,78 @@ internal static class NicepayCallbacksApi
             if (request.HasFormContentType)
             {
                 var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);
-                foreach (var (key, values) in form)
+                if (!TryAddOnce(fields, form))
                 {
-                    fields[key] = values.LastOrDefault() ?? "";
+                    return null;
                 }
             }
             else if (request.HasJsonContentType())
             {
-                using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                using var document = await JsonDocument.ParseAsync(request.Body, JsonFields, request.HttpContext.RequestAborted);
+                if (!TryAddJsonObject(fields, document.RootElement))
                 {
                     return null;
                 }
-
-                foreach (var property in document.RootElement.EnumerateObject())
-                {
-                    fields[property.Name] = property.Value.ValueKind switch
-                    {
-                        JsonValueKind.String => property.Value.GetString() ?? "",
-                        JsonValueKind.Null => "",
-                        _ => property.Value.GetRawText(),
-                    };
-                }
             }
         }
-        catch (Exception exception) when (exception is InvalidDataException or JsonException or BadHttpRequestException)
+        catch (Exception exception) when (exception is InvalidDataException or JsonException
+            or IOException and not BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
+            // Unreadable: a malformed form or JSON, a multipart body cut short (IOException). A body over the limit is
+            // not caught: it is the exception handler's 413.
             return null;
         }
 
-        return fields;
+        return fields.Count <= MaxFields ? fields : null;
+    }
+
+    /// <summary>A flat JSON object's members as text; false when it is not an object or holds text that is not Unicode.</summary>
+    private static bool TryAddJsonObject(Dictionary<string, string> fields, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        try
+        {
+            foreach (var property in root.EnumerateObject())
+            {
+                fields[property.Name] = property.Value.ValueKind switch
+                {
+                    JsonValueKind.String => property.Value.GetString() ?? "",
+                    JsonValueKind.Null => "",
+                    _ => property.Value.GetRawText(),
+                };
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The parser checks structure, not text: invalid UTF-8 or a lone surrogate (\ud800) only fails here.
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds each field (over one from the query string); false when one repeats or there are too many.</summary>
+    private static bool TryAddOnce(Dictionary<string, string> fields, IEnumerable<KeyValuePair<string, StringValues>> source)
+    {
+        foreach (var (key, values) in source)
+        {
+            if (values.Count > 1)
+            {
+                return false;
+            }
+
+            fields[key] = values.Count == 0 ? "" : values[0] ?? "";
+            if (fields.Count > MaxFields)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ProblemHttpResult Problem(int status, string type, string title, string detail) =>

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api.Authentication;
 using Orchestrator.Api.Errors;
+using Orchestrator.Api.Limits;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Contracts.Checkouts;
 
@@ -44,9 +45,13 @@ internal static class CheckoutsApi
         var api = app.MapGroup("/v1/checkouts")
             .WithTags("Checkouts")
             .RequireAuthorization(OrchestratorPolicies.Merchant)
+            .RequireRateLimiting(OrchestratorRateLimitPolicies.Caller)
+            .WithRequestBodyLimit(RequestBodyLimits.Api)
             .WithOrchestratorDocument()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapPost("", CreateCheckoutAsync)
             .WithName("CreateCheckout")
@@ -83,7 +88,13 @@ internal static class CheckoutsApi
     {
         var validated = CreateCheckoutValidator.Validate(
             request, services.Rules.CurrentValue, services.Time.GetUtcNow(), out var errors);
-        if (services.HttpContext.Request.Headers.ContainsKey(IdempotencyKeyHeader) && !IsValidIdempotencyKey(idempotencyKey))
+        var keyHeaders = services.HttpContext.Request.Headers[IdempotencyKeyHeader].Count;
+        if (keyHeaders > 1)
+        {
+            // Two keys would be bound as one ("a,b"): refuse rather than guess which one the client meant.
+            errors[IdempotencyKeyHeader] = [$"'{IdempotencyKeyHeader}' must be sent once."];
+        }
+        else if (keyHeaders == 1 && !IsValidIdempotencyKey(idempotencyKey))
         {
             errors[IdempotencyKeyHeader] =
                 [$"'{IdempotencyKeyHeader}' must be 1–{IdempotencyKeyMaxLength} printable ASCII characters."];

@@ -222,8 +222,9 @@ internal static partial class CreateCheckoutValidator
     [GeneratedRegex(@"^\+?[0-9]{7,15}$", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
 
-    // Plausible, not RFC 5322: one @, no spaces or controls, a dot in the domain.
-    [GeneratedRegex(@"^[^@\s\p{Cc}]+@[^@\s\p{Cc}.]+(\.[^@\s\p{Cc}.]+)+$", RegexOptions.CultureInvariant)]
+    // Plausible, not RFC 5322: one @, no spaces, controls or invisible format characters (zero-width, bidi overrides:
+    // an address that reads like another's), a dot in the domain.
+    [GeneratedRegex(@"^[^@\s\p{Cc}\p{Cf}]+@[^@\s\p{Cc}\p{Cf}.]+(\.[^@\s\p{Cc}\p{Cf}.]+)+$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]

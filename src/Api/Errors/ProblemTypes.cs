@@ -34,6 +34,9 @@ public static class ProblemTypes
     /// <summary>The body is larger than allowed.</summary>
     public const string PayloadTooLarge = Base + "payload-too-large";
 
+    /// <summary>The caller's request rate limit was reached; retry after <c>Retry-After</c> seconds.</summary>
+    public const string TooManyRequests = Base + "too-many-requests";
+
     /// <summary>The referenceNo already belongs to a different checkout; <c>conflictingFields</c> names the differences.</summary>
     public const string CheckoutConflict = Base + "checkout-conflict";
 
@@ -62,6 +65,7 @@ public static class ProblemTypes
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => TooManyRequests,
         StatusCodes.Status500InternalServerError => Internal,
         StatusCodes.Status503ServiceUnavailable => ServiceUnavailable,
         _ => $"{Base}http-{status}",

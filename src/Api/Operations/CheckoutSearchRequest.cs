@@ -138,9 +138,11 @@ internal sealed partial record CheckoutSearchRequest
             }
         }
 
+        // Digits only: int.TryParse would also take trailing NULs ("50\0").
         var limit = DefaultLimit;
         if (Limit is not null
-            && (!int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+            && (!Limit.All(char.IsAsciiDigit)
+                || !int.TryParse(Limit, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
         {
             Fail("limit", $"must be a whole number from 1 to {MaxLimit}");
         }
@@ -189,9 +191,11 @@ internal sealed partial record CheckoutSearchRequest
 
     private static void CheckExactValue(string parameter, string? value, Action<string, string> fail)
     {
-        if (value is not null && (value.Length is 0 or > MaxIdLength || value.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+        // NICEPAY's payment codes and tXids are ASCII: anything else (an invisible or look-alike character pasted
+        // along) could never match, so it is named rather than searched for.
+        if (value is not null && (value.Length is 0 or > MaxIdLength || value.Any(c => c is < '!' or > '~')))
         {
-            fail(parameter, $"must be 1–{MaxIdLength} characters without spaces");
+            fail(parameter, $"must be 1–{MaxIdLength} printable ASCII characters without spaces");
         }
     }
 

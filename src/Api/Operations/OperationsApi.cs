@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api.Authentication;
 using Orchestrator.Api.Checkouts;
+using Orchestrator.Api.Limits;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Contracts.Checkouts;
 using Orchestrator.Contracts.Merchants;
@@ -28,10 +29,13 @@ internal static class OperationsApi
         var api = app.MapGroup("/ops/checkouts/{merchantId}/{referenceNo}")
             .WithTags("Operations")
             .RequireAuthorization(OrchestratorPolicies.Operator)
+            .RequireRateLimiting(OrchestratorRateLimitPolicies.Caller)
+            .WithRequestBodyLimit(RequestBodyLimits.Api)
             .WithOrchestratorDocument()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         api.MapGet("", GetCheckoutDetailsAsync)
             .WithName("GetCheckoutDetails")

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Orchestrator.Api.Authentication;
 using Orchestrator.Api.Checkouts;
+using Orchestrator.Api.Limits;
 using Orchestrator.Api.OpenApi;
 using Orchestrator.Contracts.Search;
 
@@ -22,10 +23,13 @@ internal static class OperatorSearchApi
         var api = app.MapGroup("/ops")
             .WithTags("Operations")
             .RequireAuthorization(OrchestratorPolicies.Operator)
+            .RequireRateLimiting(OrchestratorRateLimitPolicies.Caller)
+            .WithRequestBodyLimit(RequestBodyLimits.Api)
             .WithOrchestratorDocument()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapGet("/checkouts", SearchCheckoutsAsync)

@@ -1,4 +1,5 @@
 using Orchestrator.Api.Authentication;
+using Orchestrator.Api.Limits;
 using Orchestrator.Grains;
 using Orchestrator.Grains.Search;
 using Orchestrator.Silo.Configuration;
@@ -65,13 +66,15 @@ internal static class OrleansExtensions
         return builder;
     }
 
-    /// <summary>The Orleans dashboard at <c>/dashboard</c>, for operator keys only.</summary>
+    /// <summary>The Orleans dashboard at <c>/dashboard</c>, for operator keys only, rate-limited like <c>/ops</c>.</summary>
     public static WebApplication MapOrleansDashboardForOperators(this WebApplication app)
     {
         var options = app.Configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
         if (options.Dashboard)
         {
-            app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(OrchestratorPolicies.Operator);
+            app.MapOrleansDashboard(routePrefix: "/dashboard")
+                .RequireAuthorization(OrchestratorPolicies.Operator)
+                .RequireRateLimiting(OrchestratorRateLimitPolicies.Caller);
         }
 
         return app;
