@@ -58,4 +58,47 @@ public sealed class PersistenceTests(CheckoutClusterFixture fixture)
         Assert.Equal((confirmed.EventId, confirmed.Version), (received.EventId, received.Version));
         Assert.True(fixture.Nicepay.CallsFor(reference, NicepayOperation.Inquire).Count >= 2);
     }
+
+    [Fact]
+    public async Task Fulfil_WhenTheStateCanBeNeitherWrittenNorReadAgain_NothingUnwrittenIsEverServed()
+    {
+        var reference = ClusterFixture.NewReference("noreread");
+        var (checkout, _) = await fixture.CreateRegisteredAsync(Merchant, reference);
+        var webhookAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The merchant's endpoint hangs (each activation sends the confirmed event once): the checkout stays confirmed.
+        fixture.Webhooks.Script(reference, WebhookAnswer.After(webhookAnswer.Task), WebhookAnswer.After(webhookAnswer.Task));
+        await checkout.HandleNotificationAsync(NicepayNotifications.For(fixture.Nicepay.Pay(Merchant.IMid, reference), Merchant.MerchantKey));
+        var confirmed = await fixture.WaitForStatusAsync(checkout, CheckoutStatus.Confirmed);
+
+        // The database is down for both the write and the reload that should undo it in memory.
+        fixture.Storage.FailNextWrites(checkout.GetGrainId());
+        fixture.Storage.FailNextReads(checkout.GetGrainId());
+        await Assert.ThrowsAnyAsync<Exception>(() => checkout.FulfilAsync());
+
+        // What the checkout says afterwards is what storage holds (found by tests/DurabilityTests: the fulfilment was
+        // served, then written by the next save, although the merchant had been told to retry).
+        var after = await ClusterFixture.DetailsAsync(checkout);
+        Assert.Equal((CheckoutStatus.Confirmed, confirmed.Checkout.Version), (after.Checkout.Status, after.Checkout.Version));
+        var retried = await checkout.FulfilAsync();
+        Assert.Equal((CommandOutcome.Applied, CheckoutStatus.Fulfilled), (retried.Outcome, retried.Checkout!.Status));
+        webhookAnswer.TrySetResult();
+    }
+
+    [Fact]
+    public async Task Create_WhosePulseCannotBeRegisteredAfterTheWrite_StillRegistersAtNicepayOnItsTimer()
+    {
+        var reference = ClusterFixture.NewReference("nopulse");
+        var checkout = fixture.Checkout(Merchant, reference);
+        fixture.Reminders.FailNextUpserts(checkout.GetGrainId());
+
+        // The checkout is written ("registration outcome unknown"), then its pulse cannot be registered: the merchant
+        // is told to retry before anything is sent to NICEPAY.
+        await Assert.ThrowsAnyAsync<Exception>(() => checkout.CreateAsync(ClusterFixture.NewCommand()));
+
+        // Nothing calls the checkout, yet its timer carries the registration through (found by tests/DurabilityTests:
+        // such a checkout stayed "created" with neither a timer nor a reminder, and a retried create just returned it).
+        var details = await fixture.WaitForStatusAsync(checkout, CheckoutStatus.Registered);
+        Assert.Equal(CheckoutCause.RegistrationRecovery, details.Journal[^1].Cause);
+        Assert.Contains(Grains.Checkouts.CheckoutGrain.PulseReminderName, fixture.Reminders.NamesFor(checkout.GetGrainId()));
+    }
 }

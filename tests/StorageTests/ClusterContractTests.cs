@@ -1,6 +1,10 @@
+using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Orchestrator.StorageTests.Grains;
 using Orchestrator.StorageTests.Infrastructure;
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Orchestrator.StorageTests;
@@ -197,5 +201,22 @@ public sealed class ClusterContractTests(PostgresClusterFixture fixture)
             ("grain", "reminder-probe/" + key));
         Assert.Equal(((long)TimeSpan.FromDays(30).TotalMilliseconds, 1), Assert.Single(row));
         await grain.UnregisterAsync("slow");
+    }
+
+    [Fact]
+    public void StorageFailure_AnsweredToAnotherSilo_ArrivesAsTheDatabaseError()
+    {
+        // What a silo sends back when a storage call failed for a grain or reminder range another silo asked about
+        // (found by tests/DurabilityTests: without Npgsql among the serializable exception namespaces, the answer
+        // itself failed with CodecNotFoundException and the API said 500 instead of 503).
+        var serializer = fixture.Cluster.GetSiloServiceProvider().GetRequiredService<Serializer>();
+        var failure = new OrleansException("Error from storage provider during WriteStateAsync",
+            new NpgsqlException("Failed to connect to 127.0.0.1:5432", new SocketException((int)SocketError.ConnectionRefused)));
+
+        var received = serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(failure));
+
+        Assert.IsType<OrleansException>(received);
+        Assert.IsType<NpgsqlException>(received.InnerException);
+        Assert.IsType<SocketException>(received.InnerException!.InnerException);
     }
 }

@@ -304,6 +304,15 @@ public sealed partial class CheckoutGrain
             await ExpireAsync(cause, pending == PendingNotice.Deposit
                 ? $"final inquiry at the end of validity: status {status.RawStatus}; the payment notification was not borne out"
                 : $"final inquiry at the end of validity: status {status.RawStatus}");
+            if (pending == PendingNotice.Deposit)
+            {
+                // The validity is over, but a verified notification said paid: like any contradiction outside the
+                // awaited statuses, it is re-checked through the back-off list (a paid status is never lost), and left
+                // flagged for an operator if NICEPAY never bears it out.
+                State.Nicepay.PendingNotice = pending;
+                State.Nicepay.ConsecutiveInquiryFailures = 0;
+                await RecordContradictionAsync(status, cause, "a verified notification said paid before the validity ended");
+            }
         }
         else if (pending == PendingNotice.Deposit)
         {

@@ -21,6 +21,9 @@ public sealed partial class CheckoutGrain
     private static readonly TimeSpan TimerHorizon = TimeSpan.FromMinutes(10);
 
     private bool? _pulseRegistered;
+
+    // The pulse as registered by this activation: unregistering with it saves reading the reminder back first.
+    private IGrainReminder? _pulse;
     private IGrainTimer? _timer;
     private string? _webhookInFlight;
     private DateTimeOffset _webhookInFlightSince;
@@ -113,33 +116,45 @@ public sealed partial class CheckoutGrain
     }
 
     /// <summary>Runs whatever is due. Safe to run at any time, any number of times.</summary>
+    /// <remarks>
+    /// When the work fails (storage or the reminder table unreachable) it stays scheduled on the timer, retried no
+    /// sooner than a pulse would: the pulse itself may be what could not be registered.
+    /// </remarks>
     private async Task DoDueWorkAsync()
     {
-        var now = Now;
-        if (State.Status == CheckoutStatus.Created)
+        var done = false;
+        try
         {
-            if (State.Nicepay.Registration != RegistrationProgress.None && State.Nicepay.NextRegistrationAttemptAt <= now)
+            var now = Now;
+            if (State.Status == CheckoutStatus.Created)
             {
-                await RecoverRegistrationAsync(CheckoutCause.RegistrationRecovery);
+                if (State.Nicepay.Registration != RegistrationProgress.None && State.Nicepay.NextRegistrationAttemptAt <= now)
+                {
+                    await RecoverRegistrationAsync(CheckoutCause.RegistrationRecovery);
+                }
             }
-        }
-        else if (State.Nicepay.NextStatusCheckAt <= now)
-        {
-            // While the payment is awaited, checks are never scheduled past the end of validity, so the check that
-            // falls due then is the final one.
-            if (CheckoutStateMachine.AwaitingPayment.Contains(State.Status) && now >= ExpiryCheckAt)
+            else if (State.Nicepay.NextStatusCheckAt <= now)
             {
-                await HandleExpiryAsync();
+                // While the payment is awaited, checks are never scheduled past the end of validity, so the check that
+                // falls due then is the final one.
+                if (CheckoutStateMachine.AwaitingPayment.Contains(State.Status) && now >= ExpiryCheckAt)
+                {
+                    await HandleExpiryAsync();
+                }
+                else
+                {
+                    await RunStatusCheckAsync(CheckoutCause.StatusCheck, "scheduled");
+                }
             }
-            else
-            {
-                await RunStatusCheckAsync(CheckoutCause.StatusCheck, "scheduled");
-            }
-        }
 
-        DispatchDueWebhook();
-        await EnsurePulseAsync();
-        ArmTimer();
+            DispatchDueWebhook();
+            await EnsurePulseAsync();
+            done = true;
+        }
+        finally
+        {
+            ArmTimer(done ? TimeSpan.Zero : timing.Value.PulsePeriod);
+        }
     }
 
     /// <summary>When the final inquiry runs: the end of validity plus the grace for last-minute payments.</summary>
@@ -178,9 +193,26 @@ public sealed partial class CheckoutGrain
         }
 
         Consider(State.Nicepay.NextStatusCheckAt);
-        Consider(State.Webhooks.FirstOrDefault(w => w.State == WebhookDeliveryState.Pending)?.NextAttemptAt);
+        if (State.Webhooks.FirstOrDefault(w => w.State == WebhookDeliveryState.Pending) is { } head)
+        {
+            // An attempt in flight is not due again until the dispatcher's report is overdue: without this the timer
+            // would fire at once, find nothing to do and re-arm itself for "now", spinning until the report came back.
+            Consider(string.Equals(_webhookInFlight, head.EventId, StringComparison.Ordinal)
+                ? Later(head.NextAttemptAt, _webhookInFlightSince + WebhookInFlightLimit)
+                : head.NextAttemptAt);
+        }
+
         return next;
+
+        static DateTimeOffset Later(DateTimeOffset? first, DateTimeOffset second) =>
+            first is { } value && value > second ? value : second;
     }
+
+    /// <summary>How long a dispatched attempt may go unreported before it is dispatched again.</summary>
+    private TimeSpan WebhookInFlightLimit => timing.Value.WebhookTimeout + TimeSpan.FromSeconds(30);
+
+    /// <summary>True when the state needs the pulse and this activation has not registered it yet.</summary>
+    private bool PulseMissing => _pulseRegistered != true && HasPendingWork();
 
     private async Task EnsurePulseAsync()
     {
@@ -188,23 +220,44 @@ public sealed partial class CheckoutGrain
         if (needed && _pulseRegistered != true)
         {
             var period = timing.Value.PulsePeriod;
-            await this.RegisterOrUpdateReminder(PulseReminderName, period, period);
+            _pulse = await this.RegisterOrUpdateReminder(PulseReminderName, period, period);
             _pulseRegistered = true;
         }
         else if (!needed && _pulseRegistered != false)
         {
-            var reminder = await this.GetReminder(PulseReminderName);
-            if (reminder is not null)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
+            await UnregisterPulseAsync();
             _pulseRegistered = false;
         }
     }
 
+    private async Task UnregisterPulseAsync()
+    {
+        if (_pulse is { } registered)
+        {
+            _pulse = null;
+            try
+            {
+                await this.UnregisterReminder(registered);
+                return;
+            }
+            catch (ReminderException)
+            {
+                // The row changed since this activation registered it (its ETag is stale): read it back below.
+            }
+        }
+
+        var reminder = await this.GetReminder(PulseReminderName);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
     /// <summary>Arms the grain timer for the earliest due work, so it happens on time while the grain is active.</summary>
-    private void ArmTimer()
+    private void ArmTimer() => ArmTimer(TimeSpan.Zero);
+
+    /// <summary>Arms the grain timer for the earliest due work, but not sooner than <paramref name="notBefore"/> from now.</summary>
+    private void ArmTimer(TimeSpan notBefore)
     {
         if (NextDueAt() is not { } due)
         {
@@ -221,9 +274,9 @@ public sealed partial class CheckoutGrain
             return;
         }
 
-        if (delay < TimeSpan.Zero)
+        if (delay < notBefore)
         {
-            delay = TimeSpan.Zero;
+            delay = notBefore;
         }
 
         if (_timer is null)
@@ -249,8 +302,7 @@ public sealed partial class CheckoutGrain
         }
 
         var now = Now;
-        var inFlightLimit = timing.Value.WebhookTimeout + TimeSpan.FromSeconds(30);
-        if (string.Equals(_webhookInFlight, head.EventId, StringComparison.Ordinal) && now - _webhookInFlightSince < inFlightLimit)
+        if (string.Equals(_webhookInFlight, head.EventId, StringComparison.Ordinal) && now - _webhookInFlightSince < WebhookInFlightLimit)
         {
             return;
         }

@@ -252,11 +252,19 @@ public sealed partial class CheckoutGrain(
 
     /// <summary>
     /// Persists the state, then acts on it: reminders, webhook dispatch, the punctuality timer. When the write fails,
-    /// the in-memory state is reloaded from storage (it must never run ahead of what is durable) and the error
-    /// propagates, so the caller sees a retryable failure and nothing half-done.
+    /// the in-memory state is reloaded from storage (it must never run ahead of what is durable) — or, when storage
+    /// cannot be read either, the activation ends — and the error propagates, so the caller sees a retryable failure
+    /// and nothing half-done.
     /// </summary>
+    /// <remarks>
+    /// A pulse the new state needs (work just became pending) is registered alongside the write instead of after it:
+    /// both are durable before anything acts on the state, one round trip sooner. A pulse registered for a write that
+    /// then fails is harmless — a tick finding no pending work (or no checkout) removes it. Removing the pulse waits
+    /// for the write, so work that is still pending never loses it.
+    /// </remarks>
     private async Task SaveAsync()
     {
+        var pulse = PulseMissing ? EnsurePulseAsync() : Task.CompletedTask;
         try
         {
             await state.WriteStateAsync();
@@ -264,10 +272,31 @@ public sealed partial class CheckoutGrain(
         catch (Exception exception)
         {
             LogWriteFailed(logger, _key, exception.GetType().Name);
-            await state.ReadStateAsync();
+            // Let a registration in flight finish (its outcome is settled by the next pulse or activation) before
+            // the state is read again.
+            await Task.WhenAny(pulse);
+            _ = pulse.Exception;
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch (Exception reload)
+            {
+                // Storage cannot be read either (the database is down): the state in memory is now ahead of what is
+                // durable and must never be served or acted on. This activation ends with this call; the next call
+                // activates the checkout again from storage.
+                LogReloadFailed(logger, _key, reload.GetType().Name);
+                DeactivateOnIdle();
+            }
+
             throw;
         }
 
+        // Durable now: the in-memory schedule follows the new state before anything that can still fail (the pulse
+        // needs the reminder table), so pending work is never left with neither a timer nor a reminder.
+        DispatchDueWebhook();
+        ArmTimer();
+        await pulse;
         await AfterSaveAsync();
     }
 
@@ -397,6 +426,9 @@ public sealed partial class CheckoutGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {CheckoutKey}: anomaly {Kind}: {Detail}")]
     private static partial void LogAnomaly(ILogger logger, string checkoutKey, string kind, string detail);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {CheckoutKey}: state write failed ({Error}); reloaded from storage")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {CheckoutKey}: state write failed ({Error}); reloading from storage")]
     private static partial void LogWriteFailed(ILogger logger, string checkoutKey, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkout {CheckoutKey}: reloading the state failed too ({Error}); deactivating, the next call reads storage again")]
+    private static partial void LogReloadFailed(ILogger logger, string checkoutKey, string error);
 }

@@ -15,6 +15,7 @@ public sealed class SharedGrainStore
     private readonly Dictionary<string, StoredRecord> _records = new(StringComparer.Ordinal);
     private readonly Dictionary<GrainId, int> _writesByGrain = [];
     private readonly Dictionary<GrainId, int> _failuresToInject = [];
+    private readonly Dictionary<GrainId, int> _readFailuresToInject = [];
     private long _lastETag;
 
     /// <summary>Successful writes so far (all grains).</summary>
@@ -41,10 +42,25 @@ public sealed class SharedGrainStore
         }
     }
 
-    internal StoredRecord? Read(string key)
+    /// <summary>The next <paramref name="count"/> reads of a grain's state fail, as a database outage would.</summary>
+    public void FailNextReads(GrainId grainId, int count = 1)
     {
         lock (_lock)
         {
+            _readFailuresToInject[grainId] = count;
+        }
+    }
+
+    internal StoredRecord? Read(string key, GrainId grainId)
+    {
+        lock (_lock)
+        {
+            if (_readFailuresToInject.GetValueOrDefault(grainId) > 0)
+            {
+                _readFailuresToInject[grainId]--;
+                throw new IOException($"Injected storage failure reading {key}.");
+            }
+
             return _records.GetValueOrDefault(key);
         }
     }
@@ -103,7 +119,7 @@ public sealed class SharedGrainStorage(SharedGrainStore store, Serializer serial
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        var record = store.Read(Key(stateName, grainId));
+        var record = store.Read(Key(stateName, grainId), grainId);
         if (record is null)
         {
             grainState.State = Activator.CreateInstance<T>();

@@ -13,7 +13,17 @@ public sealed class SharedReminderTable : IReminderTable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(GrainId Grain, string Name), ReminderEntry> _rows = [];
+    private readonly Dictionary<GrainId, int> _upsertFailuresToInject = [];
     private long _lastETag;
+
+    /// <summary>The next <paramref name="count"/> registrations of a grain's reminders fail, as a database outage would.</summary>
+    public void FailNextUpserts(GrainId grainId, int count = 1)
+    {
+        lock (_lock)
+        {
+            _upsertFailuresToInject[grainId] = count;
+        }
+    }
 
     /// <summary>The reminders a grain has registered now.</summary>
     public IReadOnlyList<string> NamesFor(GrainId grainId)
@@ -61,6 +71,12 @@ public sealed class SharedReminderTable : IReminderTable
         ArgumentNullException.ThrowIfNull(entry);
         lock (_lock)
         {
+            if (_upsertFailuresToInject.GetValueOrDefault(entry.GrainId) > 0)
+            {
+                _upsertFailuresToInject[entry.GrainId]--;
+                throw new IOException($"Injected reminder table failure registering {entry.ReminderName} of {entry.GrainId}.");
+            }
+
             var etag = (++_lastETag).ToString(CultureInfo.InvariantCulture);
             var row = Copy(entry);
             row.ETag = etag;
