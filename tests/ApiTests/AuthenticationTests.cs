@@ -91,6 +91,20 @@ public sealed class AuthenticationTests(OrchestratorApiFactory factory)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/dashboard/SiloProperties/not-a-silo")]
+    [InlineData("/dashboard/SiloCounters/x")]
+    [InlineData("/dashboard/HistoricalStats/127.0.0.1")]
+    public async Task Dashboard_WithOperatorKeyAndAnUnreadableSiloAddress_Returns400Problem(string path)
+    {
+        using var client = factory.CreateClient(OrchestratorApiFactory.OperatorKey);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Dashboard_WithMerchantKey_Returns403()
     {

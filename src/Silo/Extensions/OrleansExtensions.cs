@@ -74,10 +74,44 @@ internal static class OrleansExtensions
         {
             app.MapOrleansDashboard(routePrefix: "/dashboard")
                 .RequireAuthorization(OrchestratorPolicies.Operator)
-                .RequireRateLimiting(OrchestratorRateLimitPolicies.Caller);
+                .RequireRateLimiting(OrchestratorRateLimitPolicies.Caller)
+                .AddEndpointFilter(RejectUnreadableDashboardRouteValues);
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The dashboard parses silo addresses and grain types out of its routes only when it activates the grain that serves
+    /// them, and lets the parse error escape: a mistyped address (<c>/dashboard/SiloStats/x</c>) would be a 500. It is the
+    /// caller's mistake, so it is a 400 ProblemDetails; every other failure is left to the exception handler.
+    /// </summary>
+    private static async ValueTask<object?> RejectUnreadableDashboardRouteValues(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (Exception exception) when (IsRouteValueFormatError(exception))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status400BadRequest,
+                title: "The dashboard route is not valid",
+                detail: $"A value in '{context.HttpContext.Request.Path}' could not be read (a silo address looks like 127.0.0.1:11111@123456789).");
+        }
+
+        static bool IsRouteValueFormatError(Exception exception)
+        {
+            for (var current = exception; current is not null; current = current.InnerException)
+            {
+                if (current is FormatException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 
     /// <summary>What the PostgreSQL profile runs beside the silo: the schema step at start and the read model.</summary>
