@@ -1,5 +1,8 @@
 using System.Net;
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Webhooks;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.EndToEndTests;
 

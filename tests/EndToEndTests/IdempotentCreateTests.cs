@@ -1,5 +1,7 @@
 using System.Net;
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.EndToEndTests;
 
@@ -35,7 +37,7 @@ public sealed class IdempotentCreateTests(PaymentFlowsHost host)
         Assert.Equal("registered", checkout.Status);
         Assert.NotNull(checkout.PaymentCode);
 
-        var registrations = await host.SandboxRegistrationsAsync(Shop, reference);
+        var registrations = await host.SandboxRegistrationAsync(Shop, reference);
         Assert.True(registrations is { Received: 1, Created: 1 }, $"NICEPAY must see one registration: {registrations}");
         Assert.Equal([checkout.TransactionId!], registrations.TXids);
         Assert.Equal(checkout.TransactionId, (await host.SandboxTransactionAsync(Shop, reference)).TXid);
@@ -55,7 +57,7 @@ public sealed class IdempotentCreateTests(PaymentFlowsHost host)
         Assert.Equal(["amount"], Problems.Strings(problem, "conflictingFields"));
         Assert.Equal(reference, problem["referenceNo"]?.GetValue<string>());
         Assert.Equal(original with { Instructions = null }, (await host.GetCheckoutAsync(Shop, reference)) with { Instructions = null });
-        Assert.True((await host.SandboxRegistrationsAsync(Shop, reference)) is { Received: 1, Created: 1 });
+        Assert.True((await host.SandboxRegistrationAsync(Shop, reference)) is { Received: 1, Created: 1 });
 
         // The identical request is still answered with the existing checkout.
         var again = await host.CreateAsync(Shop, body);

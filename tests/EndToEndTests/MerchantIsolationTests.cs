@@ -1,5 +1,7 @@
 using System.Net;
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.EndToEndTests;
 

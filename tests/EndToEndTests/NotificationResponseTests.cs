@@ -1,4 +1,5 @@
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
 
 namespace Orchestrator.EndToEndTests;
 

@@ -3,6 +3,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Webhooks;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.EndToEndTests;
 

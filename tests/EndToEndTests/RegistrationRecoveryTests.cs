@@ -1,5 +1,8 @@
 using System.Net;
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Webhooks;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.EndToEndTests;
 
@@ -38,7 +41,7 @@ public sealed class RegistrationRecoveryTests(PaymentFlowsHost host)
         Assert.Equal(registered.PaymentCode, registeredEvent.Json!["data"]!["paymentCode"]!.GetValue<string>());
 
         // Exactly one transaction at NICEPAY, and it is the one the checkout holds.
-        var registrations = await host.SandboxRegistrationsAsync(Shop, reference);
+        var registrations = await host.SandboxRegistrationAsync(Shop, reference);
         Assert.True(registrations.Received == registrationRequests && registrations.Created == 1,
             $"expected {registrationRequests} request(s) creating one transaction: {registrations}");
         var transaction = await host.SandboxTransactionAsync(Shop, reference);
@@ -69,7 +72,7 @@ public sealed class RegistrationRecoveryTests(PaymentFlowsHost host)
         var failedEvent = await host.WaitForWebhookAsync(Shop, reference, "checkout.failed");
         Assert.Null(StandardWebhooksVerifier.Problem(Shop.WebhookSecret, failedEvent, DateTimeOffset.UtcNow));
         Assert.Equal(("failed", failed.Version), (failedEvent.DataStatus, failedEvent.DataVersion ?? 0));
-        var registrations = await host.SandboxRegistrationsAsync(Shop, reference);
+        var registrations = await host.SandboxRegistrationAsync(Shop, reference);
         Assert.True(registrations is { Received: 1, Created: 0 } && registrations.Results.GetValueOrDefault("9509") == 1,
             $"expected one request refused with 9509: {registrations}");
         Assert.Empty(await host.SandboxTransactionsAsync(Shop, reference));

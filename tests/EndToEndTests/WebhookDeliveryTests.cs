@@ -1,4 +1,7 @@
 using Orchestrator.EndToEndTests.Infrastructure;
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Webhooks;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.EndToEndTests;
 

@@ -8,6 +8,8 @@ namespace Orchestrator.EndToEndTests.Infrastructure;
 /// </summary>
 public sealed class PaymentFlowsHost : EndToEndHost
 {
+    protected override string Name => "payment-flows";
+
     protected override IReadOnlyDictionary<string, string?> HostSettings { get; } = new Dictionary<string, string?>
     {
         ["Checkouts:Timing:StatusCheckInterval"] = "00:00:02",
@@ -24,6 +26,8 @@ public sealed class PaymentFlowsHost : EndToEndHost
 /// </summary>
 public sealed class ValidityHost : EndToEndHost
 {
+    protected override string Name => "validity";
+
     protected override IReadOnlyDictionary<string, string?> HostSettings { get; } = new Dictionary<string, string?>
     {
         ["Checkouts:Timing:StatusCheckInterval"] = "00:10:00",

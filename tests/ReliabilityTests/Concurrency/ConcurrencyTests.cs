@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Orchestrator.ReliabilityTests.Infrastructure;
+using Orchestrator.TestSupport.Wire;
 using Xunit.Abstractions;
 
 namespace Orchestrator.ReliabilityTests.Concurrency;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Orchestrator.ReliabilityTests.Infrastructure;
+using Orchestrator.TestSupport.Wire;
 using Xunit.Abstractions;
 
 namespace Orchestrator.ReliabilityTests.GatewayFaults;

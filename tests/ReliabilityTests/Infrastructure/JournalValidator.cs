@@ -1,5 +1,6 @@
 using Orchestrator.Contracts.Checkouts;
 using Orchestrator.Grains.Checkouts;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.ReliabilityTests.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.ReliabilityTests.Infrastructure;
 

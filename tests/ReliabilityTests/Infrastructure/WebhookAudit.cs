@@ -1,3 +1,6 @@
+using Orchestrator.HostingSupport;
+using Orchestrator.TestSupport.Webhooks;
+
 namespace Orchestrator.ReliabilityTests.Infrastructure;
 
 /// <summary>What the merchants' webhook endpoint received, judged as Standard Webhooks and as logical events.</summary>

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Orchestrator.HostingSupport;
 using Orchestrator.ReliabilityTests.Infrastructure;
+using Orchestrator.TestSupport.Wire;
 using Xunit.Abstractions;
 
 namespace Orchestrator.ReliabilityTests.NotificationStorm;

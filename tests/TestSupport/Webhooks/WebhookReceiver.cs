@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-namespace Orchestrator.ReliabilityTests.Infrastructure;
+namespace Orchestrator.TestSupport.Webhooks;
 
 /// <summary>One POST a merchant's webhook endpoint received, exactly as it arrived, and what the endpoint answered.</summary>
 public sealed record ReceivedWebhook(
@@ -63,9 +64,11 @@ public sealed record ReceivedWebhook(
 /// The merchants' webhook endpoint: a minimal app of our own on a loopback port chosen by the OS
 /// (<c>POST /webhooks/{merchantId}</c>). It records every request as received and answers from a per-checkout script
 /// (e.g. 500 once, then 200); without a script it answers 200. Waiting on it is a barrier, signalled per request.
-/// Its own logs go to <paramref name="logFile"/> like every host of this assembly. (Copied from tests/EndToEndTests.)
 /// </summary>
-public sealed class WebhookReceiver(string logFile) : IAsyncDisposable
+/// <param name="configureLogging">
+/// Where the receiver's own logs go (the reliability suites write every host's logs to a file); by default nowhere.
+/// </param>
+public sealed class WebhookReceiver(Action<ILoggingBuilder>? configureLogging = null) : IAsyncDisposable
 {
     private const int DefaultStatus = StatusCodes.Status200OK;
 
@@ -74,7 +77,6 @@ public sealed class WebhookReceiver(string logFile) : IAsyncDisposable
     private readonly Dictionary<string, Queue<int>> _scripts = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
-    private FileLoggerProvider? _log;
 
     /// <summary>Where the receiver listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -86,8 +88,8 @@ public sealed class WebhookReceiver(string logFile) : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _log = new FileLoggerProvider(logFile);
-        FileLoggerProvider.Configure(builder.Logging, _log);
+        builder.Logging.ClearProviders();
+        configureLogging?.Invoke(builder.Logging);
         _app = builder.Build();
         _app.MapPost("/webhooks/{merchantId}", ReceiveAsync);
         await _app.StartAsync();
@@ -107,21 +109,21 @@ public sealed class WebhookReceiver(string logFile) : IAsyncDisposable
         }
     }
 
-    /// <summary>Everything received for a checkout, in arrival order.</summary>
-    public IReadOnlyList<ReceivedWebhook> For(string referenceNo)
-    {
-        lock (_gate)
-        {
-            return [.. _received.Where(w => w.ReferenceNo == referenceNo)];
-        }
-    }
-
     /// <summary>Everything received, in arrival order.</summary>
     public IReadOnlyList<ReceivedWebhook> All()
     {
         lock (_gate)
         {
             return [.. _received];
+        }
+    }
+
+    /// <summary>Everything received for a checkout, in arrival order.</summary>
+    public IReadOnlyList<ReceivedWebhook> For(string referenceNo)
+    {
+        lock (_gate)
+        {
+            return [.. _received.Where(w => w.ReferenceNo == referenceNo)];
         }
     }
 
@@ -166,9 +168,6 @@ public sealed class WebhookReceiver(string logFile) : IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
-
-        // Registered as an instance, so the host does not dispose it: flush and close the file here.
-        _log?.Dispose();
     }
 
     private async Task<IResult> ReceiveAsync(string merchantId, HttpRequest request)

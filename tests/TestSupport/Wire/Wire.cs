@@ -4,10 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace Orchestrator.EndToEndTests.Infrastructure;
+namespace Orchestrator.TestSupport.Wire;
 
 // The wire as a merchant, an operator and the sandbox's user read it: written here from the READMEs, never the
-// orchestrator's own types, so a change of the wire format fails these tests.
+// orchestrator's own types, so a change of the wire format fails the tests that read it (the end-to-end and
+// reliability suites).
 
 /// <summary>The body of <c>POST /v1/checkouts</c>.</summary>
 public sealed record CreateCheckoutBody(
@@ -109,6 +110,12 @@ public sealed record WebhookAttemptJson(DateTimeOffset At, int? HttpStatus, stri
 
 /// <summary>Something for an operator.</summary>
 public sealed record AnomalyJson(string Kind, DateTimeOffset At, string Detail, int Version);
+
+/// <summary><c>GET /ops/stats</c>: checkouts per status from the operator read model.</summary>
+public sealed record StatsJson(IReadOnlyDictionary<string, int> ByStatus, int Total)
+{
+    public override string ToString() => $"total {Total}: {string.Join(", ", ByStatus.Where(s => s.Value > 0).Select(s => $"{s.Key} {s.Value}"))}";
+}
 
 /// <summary>A transaction in the sandbox ledger.</summary>
 public sealed record SandboxTransactionJson(

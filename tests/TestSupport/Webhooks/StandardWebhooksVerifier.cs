@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orchestrator.ReliabilityTests.Infrastructure;
+namespace Orchestrator.TestSupport.Webhooks;
 
 /// <summary>
 /// An independent implementation of Standard Webhooks verification (standardwebhooks.com, "Verifying webhooks"),

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 
-namespace Orchestrator.ReliabilityTests.Infrastructure;
+namespace Orchestrator.TestSupport.Wire;
 
 /// <summary>Reading RFC 9457 answers off the wire.</summary>
 public static class Problems
