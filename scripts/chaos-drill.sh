@@ -3,6 +3,7 @@
 # figures. Three silo processes on a private PostgreSQL under an open-model load of checkouts paid at the sandbox's
 # store counter, a kill -9 of a random silo every 7 s (at least 20 kills), one PostgreSQL crash in the middle; at the
 # end every checkout is audited against the sandbox's ledger and the merchant's webhook receiver. Violations must be 0.
+# Then the secrets scan reads every log the drill wrote (§7). Hits must be 0.
 #
 #   scripts/chaos-drill.sh                                              # the long variant (about 5 minutes)
 #   CHAOS_DURATION_SECONDS=600 CHAOS_MIN_KILLS=70 scripts/chaos-drill.sh  # any knob can be overridden
@@ -33,7 +34,8 @@ env | grep -E '^(CHAOS|DURABILITY)_' | sort | tee "$DURABILITY_ARTIFACTS/knobs.t
 started=$(date +%s)
 dotnet build tests/DurabilityTests -c Release
 status=0
-dotnet test tests/DurabilityTests -c Release --no-build --filter "Category=Chaos" --logger "console;verbosity=normal" \
+# The drill, then the secrets scan of its logs (docs/reliability.md §7), which runs last.
+dotnet test tests/DurabilityTests -c Release --no-build --filter "Category=Chaos|Category=Secrets" --logger "console;verbosity=normal" \
   > "$DURABILITY_ARTIFACTS/test-output.log" 2>&1 || status=$?
 grep -E '^\s+(Passed|Failed) |^(Passed|Failed)!|Total tests' "$DURABILITY_ARTIFACTS/test-output.log" || true
 

@@ -28,10 +28,11 @@ export DURABILITY_SETTLE_SECONDS="${DURABILITY_SETTLE_SECONDS:-240}"
 export DURABILITY_ARTIFACTS="${DURABILITY_ARTIFACTS:-$PWD/artifacts/durability/drill-$(date -u +%Y%m%d-%H%M%S)}"
 mkdir -p "$DURABILITY_ARTIFACTS"
 
-# The chaos drill has its own long run (scripts/chaos-drill.sh).
+# The chaos drill has its own long run (scripts/chaos-drill.sh). The secrets scan of the run's logs (docs/reliability.md
+# §7) runs last, one proof or all.
 filter=(--filter "Category!=Chaos")
 if [[ $# -gt 0 ]]; then
-  filter=(--filter "FullyQualifiedName~$1")
+  filter=(--filter "FullyQualifiedName~$1|Category=Secrets")
 fi
 
 env | grep '^DURABILITY_' | sort | tee "$DURABILITY_ARTIFACTS/knobs.txt"

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 using Orchestrator.TestSupport.Postgres;
+using Orchestrator.TestSupport.Secrets;
 
 namespace Orchestrator.ClusterHarness;
 
@@ -52,8 +53,9 @@ public sealed record MembershipRow(string Address, int Port, int Generation, int
 /// one cluster id, the sandbox as NICEPAY, each its own public URL, checkout timing in seconds.</item>
 /// </list>
 /// Every process writes its stdout and stderr to a log under <see cref="ArtifactsDirectory"/>, next to the harness's own
-/// narration (<c>harness.log</c>). Disposing kills everything the harness started, in bounded time, and removes the
-/// database; so does the end of this process, and a later harness sweeps up after one that was itself killed.
+/// narration (<c>harness.log</c>); every key and secret the harness configures is in the <see cref="SecretLedger"/> before
+/// any of them runs, for a scan of those logs. Disposing kills everything the harness started, in bounded time, and
+/// removes the database; so does the end of this process, and a later harness sweeps up after one that was itself killed.
 /// </summary>
 public sealed class ProcessCluster : IAsyncDisposable
 {
@@ -91,6 +93,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         };
         Merchants = options.Merchants;
         OperatorKey = $"operator-key-{HarnessMerchant.RandomHex(12)}";
+        RegisterSecrets();
     }
 
     /// <summary>This harness's own folder for logs and figures.</summary>
@@ -491,6 +494,23 @@ public sealed class ProcessCluster : IAsyncDisposable
             _disposed = true;
             _log.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Puts every key and secret this cluster configures in the <see cref="SecretLedger"/> (a <c>whsec_</c> value with its
+    /// base64 key), before any process that could log one starts, so a scan of the logs looks for these exact values.
+    /// </summary>
+    private void RegisterSecrets()
+    {
+        foreach (var merchant in Merchants)
+        {
+            var label = $"cluster {ClusterId}, {merchant}";
+            SecretLedger.Add(SecretKind.MerchantApiKey, label, merchant.ApiKey);
+            SecretLedger.Add(SecretKind.MerchantNicepayKey, label, merchant.MerchantKey);
+            SecretLedger.Add(SecretKind.WebhookSecret, label, merchant.WebhookSecret);
+        }
+
+        SecretLedger.Add(SecretKind.OperatorKey, $"cluster {ClusterId}", OperatorKey);
     }
 
     private async Task StartPostgresAndSchemaAsync()

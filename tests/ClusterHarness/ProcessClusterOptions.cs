@@ -4,8 +4,9 @@ using System.Security.Cryptography;
 namespace Orchestrator.ClusterHarness;
 
 /// <summary>
-/// A merchant as the harness configures it on every silo (and its iMid on the sandbox). Keys are random per run, so
-/// a log scan can look for these exact values. The id must be a shell identifier (letters, digits, <c>_</c>): it
+/// A merchant as the harness configures it on every silo (and its iMid on the sandbox). Keys are random per run and
+/// <see cref="ProcessCluster"/> registers them in <c>tests/TestSupport</c>'s <c>SecretLedger</c> when it starts, so a
+/// log scan looks for these exact values. The id must be a shell identifier (letters, digits, <c>_</c>): it
 /// travels in environment variable names (<c>Merchants__shop_a__ApiKey</c>), and a POSIX shell drops names with <c>-</c>.
 /// </summary>
 public sealed record HarnessMerchant(string Id, string Name, string ApiKey, string IMid, string MerchantKey, string WebhookSecret)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Orchestrator.HostingSupport;
 using Orchestrator.Nicepay;
+using Orchestrator.TestSupport.Secrets;
 using Orchestrator.TestSupport.Webhooks;
 
 namespace Orchestrator.ReliabilityTests.Infrastructure;

@@ -1,3 +1,5 @@
+using Orchestrator.TestSupport.Secrets;
+
 namespace Orchestrator.ReliabilityTests.Infrastructure;
 
 /// <summary>A notification exactly as the sandbox (NICEPAY) posted it, for replays.</summary>

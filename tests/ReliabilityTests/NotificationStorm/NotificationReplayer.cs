@@ -5,6 +5,7 @@ using System.Net;
 using System.Text;
 using System.Web;
 using Orchestrator.ReliabilityTests.Infrastructure;
+using Orchestrator.TestSupport.Secrets;
 
 namespace Orchestrator.ReliabilityTests.NotificationStorm;
 

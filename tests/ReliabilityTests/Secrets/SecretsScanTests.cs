@@ -1,10 +1,12 @@
 using System.Globalization;
 using Orchestrator.ReliabilityTests.Infrastructure;
+using Orchestrator.TestSupport.Ordering;
+using Orchestrator.TestSupport.Secrets;
 using Xunit.Abstractions;
 
 namespace Orchestrator.ReliabilityTests.Secrets;
 
-/// <summary>The secrets scan runs after every other collection of this assembly (<see cref="SuiteOrder"/>).</summary>
+/// <summary>The secrets scan runs after every other collection of this assembly (<see cref="CollectionOrderer"/>, <see cref="Suites"/>).</summary>
 [CollectionDefinition(Suites.SecretsScan)]
 public sealed class SecretsScanSuite;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Orchestrator.ReliabilityTests.Infrastructure;
+namespace Orchestrator.TestSupport.Secrets;
 
 /// <summary>What kind of secret a value is; the scan reports hits by kind and label, never the value.</summary>
 public enum SecretKind
@@ -17,7 +17,10 @@ public enum SecretKind
 
 /// <summary>A secret the logs must never contain.</summary>
 /// <param name="Kind">What it is.</param>
-/// <param name="Label">Where it comes from (e.g. <c>storm host, shop-a</c>); printed instead of the value.</param>
+/// <param name="Label">
+/// Where it comes from (e.g. <c>storm host, shop-a</c>, <c>cluster chaos-drill-1a2b3c, shop_a</c>); printed instead of
+/// the value.
+/// </param>
 /// <param name="Value">The value.</param>
 public sealed record Secret(SecretKind Kind, string Label, string Value)
 {
@@ -25,10 +28,11 @@ public sealed record Secret(SecretKind Kind, string Label, string Value)
 }
 
 /// <summary>
-/// Every secret this test process knows of, for the scan that runs last: the keys and webhook secrets each host is
-/// configured with (registered when the host starts), those of the checked-in development configuration, and every
-/// merchant token that crossed the wire (captured by <see cref="TokenCaptureHandler"/> from the orchestrator's NICEPAY
-/// requests and the sandbox's notifications, plus the forgeries the tests post themselves).
+/// Every secret this test process knows of, for the <see cref="LogScanner"/> scan that runs last in a test assembly:
+/// the keys and webhook secrets each host or cluster is configured with, registered by whoever starts it (the
+/// reliability suite's hosts; <c>tests/ClusterHarness</c>'s <c>ProcessCluster</c>, for the keys it generates), those of
+/// checked-in configuration files, and every merchant token that crossed the wire (the reliability suite captures them
+/// from the orchestrator's NICEPAY requests and the sandbox's notifications, plus the forgeries its tests post).
 /// </summary>
 public static partial class SecretLedger
 {

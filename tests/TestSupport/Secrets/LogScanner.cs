@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.RegularExpressions;
 
-namespace Orchestrator.ReliabilityTests.Infrastructure;
+namespace Orchestrator.TestSupport.Secrets;
 
 /// <summary>One place a secret was found: the file, the line, and what it was (never the value).</summary>
 public sealed record SecretHit(string File, long Line, int Column, string What)
@@ -30,8 +30,9 @@ public static partial class LogScanner
     private const int TokenLength = 64;
 
     /// <summary>
-    /// The files the secrets scan reads: everything under <c>artifacts/logs/</c> (where every suite is asked to write its
-    /// logs) and every <c>*.log</c> elsewhere under <c>artifacts/</c> (the durability and chaos harnesses' process logs).
+    /// The log files under an artifacts folder: everything under its <c>logs/</c> (where the reliability suite writes and
+    /// every suite is asked to write its logs) and every <c>*.log</c> elsewhere below it (the cluster harness's process
+    /// and narration logs).
     /// </summary>
     public static IReadOnlyList<string> LogFilesUnder(string artifactsRoot)
     {
