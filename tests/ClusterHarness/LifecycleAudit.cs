@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Orchestrator.TestSupport.Webhooks;
 
 namespace Orchestrator.ClusterHarness;
 

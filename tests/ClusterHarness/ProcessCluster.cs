@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Npgsql;
 using Orchestrator.TestSupport.Postgres;
 using Orchestrator.TestSupport.Secrets;
+using Orchestrator.TestSupport.Webhooks;
 
 namespace Orchestrator.ClusterHarness;
 
@@ -74,7 +75,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private PostgresServer? _postgres;
     private SandboxProcess? _sandbox;
-    private MerchantWebhookReceiver? _webhooks;
+    private WebhookReceiver? _webhooks;
     private int _siloCounter;
     private bool _disposed;
 
@@ -124,7 +125,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     public SandboxProcess Sandbox => _sandbox ?? throw NotStarted();
 
     /// <summary>The merchants' webhook endpoint.</summary>
-    public MerchantWebhookReceiver Webhooks => _webhooks ?? throw NotStarted();
+    public WebhookReceiver Webhooks => _webhooks ?? throw NotStarted();
 
     /// <summary>Every silo process started so far, in start order (ended ones included).</summary>
     public IReadOnlyList<SiloProcess> Silos
@@ -163,7 +164,7 @@ public sealed class ProcessCluster : IAsyncDisposable
             harness.Log($"harness {harness.RunId}: silo {binaries.SiloDll}, sandbox {binaries.SandboxDll}");
             await harness.StartPostgresAndSchemaAsync();
             await harness.StartSandboxAsync();
-            harness._webhooks = new MerchantWebhookReceiver(options.Merchants.ToDictionary(m => m.Id, m => m.WebhookSecret, StringComparer.Ordinal));
+            harness._webhooks = new WebhookReceiver(options.Merchants.ToDictionary(m => m.Id, m => m.WebhookSecret, StringComparer.Ordinal));
             await harness._webhooks.StartAsync();
             harness.Log($"webhook receiver on {harness._webhooks.BaseAddress}");
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Orchestrator.ClusterHarness;
+using Orchestrator.TestSupport.Webhooks;
 using Xunit.Abstractions;
 
 namespace Orchestrator.DurabilityTests.Infrastructure;

@@ -90,7 +90,7 @@ public abstract class ReliabilityHost() : SiloHost(Profile)
     protected override WebhookReceiver CreateWebhookReceiver()
     {
         var log = _webhookLog ?? throw new InvalidOperationException("The webhook receiver's log is opened first.");
-        return new WebhookReceiver(logging => FileLoggerProvider.Configure(logging, log));
+        return new WebhookReceiver(configureLogging: logging => FileLoggerProvider.Configure(logging, log));
     }
 
     /// <summary>The Silo's logs in a file, and the token capture on its NICEPAY clients and the sandbox's notification client.</summary>

@@ -12,7 +12,12 @@ using Microsoft.Extensions.Logging;
 
 namespace Orchestrator.TestSupport.Webhooks;
 
-/// <summary>One POST a merchant's webhook endpoint received, exactly as it arrived, and what the endpoint answered.</summary>
+/// <summary>
+/// One POST a merchant's webhook endpoint received, exactly as it arrived, and what the endpoint answered.
+/// <c>SignatureProblem</c> says why the Standard Webhooks signature did not verify with the merchant's secret, checked on
+/// arrival by a receiver that was given the merchants' secrets; it is null when it verified or when the receiver knows
+/// no secrets.
+/// </summary>
 public sealed record ReceivedWebhook(
     int Sequence,
     string MerchantId,
@@ -22,9 +27,16 @@ public sealed record ReceivedWebhook(
     string? WebhookSignature,
     string? ContentType,
     string Body,
+    string? SignatureProblem,
     int AnsweredStatus)
 {
     private readonly JsonNode? _json = TryParse(Body);
+
+    /// <summary>False when the receiver checked the signature on arrival and it did not verify.</summary>
+    public bool Verified => SignatureProblem is null;
+
+    /// <summary>Whether the endpoint acknowledged it (2xx).</summary>
+    public bool Acknowledged => AnsweredStatus is >= 200 and < 300;
 
     /// <summary>The event type in the body (<c>checkout.confirmed</c>, …).</summary>
     public string? Type => _json?["type"]?.GetValue<string>();
@@ -45,7 +57,8 @@ public sealed record ReceivedWebhook(
     public JsonNode? Json => _json;
 
     public override string ToString() =>
-        $"#{Sequence} {MerchantId} {Type} id={WebhookId} data.status={DataStatus} v{DataVersion} → {AnsweredStatus}";
+        $"#{Sequence} {MerchantId} {Type} id={WebhookId} data.status={DataStatus} v{DataVersion}"
+        + (Verified ? "" : " NOT VERIFIED: " + SignatureProblem) + $" → {AnsweredStatus}";
 
     private static JsonNode? TryParse(string body)
     {
@@ -62,19 +75,26 @@ public sealed record ReceivedWebhook(
 
 /// <summary>
 /// The merchants' webhook endpoint: a minimal app of our own on a loopback port chosen by the OS
-/// (<c>POST /webhooks/{merchantId}</c>). It records every request as received and answers from a per-checkout script
-/// (e.g. 500 once, then 200); without a script it answers 200. Waiting on it is a barrier, signalled per request.
+/// (<c>POST /webhooks/{merchantId}</c>). It records every request as received and answers per checkout: a script of
+/// statuses (e.g. 500 once, then 200), or a hold (the same failing status until released); otherwise 200. Given the
+/// merchants' secrets, it also verifies every delivery's Standard Webhooks signature on arrival
+/// (<see cref="StandardWebhooksVerifier"/>) and answers 401 when it does not verify, as a real endpoint should. Waiting
+/// on it is a barrier, signalled per request.
 /// </summary>
+/// <param name="secrets">Merchant id → <c>whsec_</c> secret, to verify on arrival; null to record without verifying.</param>
 /// <param name="configureLogging">
 /// Where the receiver's own logs go (the reliability suites write every host's logs to a file); by default nowhere.
 /// </param>
-public sealed class WebhookReceiver(Action<ILoggingBuilder>? configureLogging = null) : IAsyncDisposable
+public sealed class WebhookReceiver(
+    IReadOnlyDictionary<string, string>? secrets = null,
+    Action<ILoggingBuilder>? configureLogging = null) : IAsyncDisposable
 {
     private const int DefaultStatus = StatusCodes.Status200OK;
 
     private readonly Lock _gate = new();
     private readonly List<ReceivedWebhook> _received = [];
     private readonly Dictionary<string, Queue<int>> _scripts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _holds = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
@@ -106,6 +126,24 @@ public sealed class WebhookReceiver(Action<ILoggingBuilder>? configureLogging = 
         lock (_gate)
         {
             _scripts[referenceNo] = new Queue<int>(statuses);
+        }
+    }
+
+    /// <summary>Answers every delivery for this checkout with <paramref name="status"/> until <see cref="Release"/>.</summary>
+    public void Hold(string referenceNo, int status = StatusCodes.Status500InternalServerError)
+    {
+        lock (_gate)
+        {
+            _holds[referenceNo] = status;
+        }
+    }
+
+    /// <summary>Ends a hold: deliveries for this checkout are answered from its script, else 200, again.</summary>
+    public void Release(string referenceNo)
+    {
+        lock (_gate)
+        {
+            _holds.Remove(referenceNo);
         }
     }
 
@@ -166,6 +204,16 @@ public sealed class WebhookReceiver(Action<ILoggingBuilder>? configureLogging = 
     {
         if (_app is not null)
         {
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _app.StopAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Bounded teardown: whatever is still in flight is dropped.
+            }
+
             await _app.DisposeAsync();
         }
     }
@@ -177,24 +225,20 @@ public sealed class WebhookReceiver(Action<ILoggingBuilder>? configureLogging = 
         await request.Body.CopyToAsync(buffer);
         var body = Encoding.UTF8.GetString(buffer.ToArray());
         var headers = request.Headers;
+        var (id, timestamp, signature) = (headers["webhook-id"].FirstOrDefault(), headers["webhook-timestamp"].FirstOrDefault(),
+            headers["webhook-signature"].FirstOrDefault());
+        var problem = secrets is null ? null
+            : secrets.TryGetValue(merchantId, out var secret)
+                ? StandardWebhooksVerifier.Problem(secret, id, timestamp, signature, body, DateTimeOffset.UtcNow, StandardWebhooksVerifier.DefaultTolerance)
+                : $"unknown merchant '{merchantId}'";
 
         TaskCompletionSource changed;
         ReceivedWebhook received;
         lock (_gate)
         {
-            var provisional = new ReceivedWebhook(0, merchantId, DateTimeOffset.UtcNow, null, null, null, null, body, 0);
-            var status = provisional.ReferenceNo is { } reference && _scripts.TryGetValue(reference, out var script) && script.Count > 0
-                ? script.Dequeue()
-                : DefaultStatus;
-            received = provisional with
-            {
-                Sequence = _received.Count + 1,
-                WebhookId = headers["webhook-id"].FirstOrDefault(),
-                WebhookTimestamp = headers["webhook-timestamp"].FirstOrDefault(),
-                WebhookSignature = headers["webhook-signature"].FirstOrDefault(),
-                ContentType = request.ContentType,
-                AnsweredStatus = status,
-            };
+            var provisional = new ReceivedWebhook(
+                _received.Count + 1, merchantId, DateTimeOffset.UtcNow, id, timestamp, signature, request.ContentType, body, problem, 0);
+            received = provisional with { AnsweredStatus = AnswerFor(provisional) };
             _received.Add(received);
             changed = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -202,5 +246,22 @@ public sealed class WebhookReceiver(Action<ILoggingBuilder>? configureLogging = 
 
         changed.TrySetResult();
         return Results.StatusCode(received.AnsweredStatus);
+    }
+
+    /// <summary>401 for a signature that does not verify, else the checkout's hold, else its script, else 200. Under the lock.</summary>
+    private int AnswerFor(ReceivedWebhook delivery)
+    {
+        if (!delivery.Verified)
+        {
+            return StatusCodes.Status401Unauthorized;
+        }
+
+        var reference = delivery.ReferenceNo ?? "";
+        if (_holds.TryGetValue(reference, out var held))
+        {
+            return held;
+        }
+
+        return _scripts.TryGetValue(reference, out var script) && script.Count > 0 ? script.Dequeue() : DefaultStatus;
     }
 }
