@@ -125,6 +125,10 @@ internal sealed class CheckoutLoad : IAsyncDisposable
         return new LoadResult(callers, measured);
     }
 
+    /// <summary>The raw-write phase on this silo (<see cref="RawWriteLoad"/>): grain state writes per second.</summary>
+    public Task<double> RunRawWritesAsync(int round, int concurrency, TimeSpan warmup, TimeSpan measured) =>
+        RawWriteLoad.RunAsync(_grains, round, concurrency, warmup, measured);
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

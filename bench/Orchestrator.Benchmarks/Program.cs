@@ -112,6 +112,13 @@ try
             });
         figures.Checkout = new CheckoutFigures(loadResult, windowEnd! - windowStart!, cpuEnd - cpuStart, gcEnd - gcStart, statements, payload);
         Console.WriteLine($"  {loadResult.TransitionsPerSecond:N0} transitions/s{(figures.Ratio is { } ratio ? $", {ratio:P1} of pgbench (prepared)" : "")}");
+
+        // The storage layer alone, like for like with stack notes §7's stock figure: grains that only write.
+        await stats.ExecuteAsync("CHECKPOINT");
+        Console.WriteLine($"round {round}: raw grain state writes, {options.Concurrency} grains, {options.WarmupSeconds} s warm-up, {options.Seconds} s measured…");
+        figures.RawWritesPerSecond = await load.RunRawWritesAsync(
+            round, options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
+        Console.WriteLine($"  {figures.RawWritesPerSecond:N0} writes/s{(figures.RawRatio is { } raw ? $", {raw:P1} of pgbench (prepared)" : "")}");
         report.Rounds.Add(figures);
     }
 }

@@ -21,6 +21,12 @@ internal sealed class RoundFigures(int number)
 
     /// <summary>Transitions/s ÷ pgbench prepared TPS.</summary>
     public double? Ratio => Checkout is not null && Prepared is not null ? Checkout.Load.TransitionsPerSecond / Prepared.Tps : null;
+
+    /// <summary>Grain state writes per second of grains that do nothing else (the storage layer alone).</summary>
+    public double? RawWritesPerSecond { get; set; }
+
+    /// <summary>Raw writes/s ÷ pgbench prepared TPS.</summary>
+    public double? RawRatio => RawWritesPerSecond is { } raw && Prepared is not null ? raw / Prepared.Tps : null;
 }
 
 /// <summary>The server's settings that decide durable write throughput.</summary>
@@ -131,6 +137,20 @@ internal sealed class Report(BenchmarkOptions options)
             Line($"| ratio transitions/s ÷ pgbench TPS (simple) | {load.TransitionsPerSecond / simple.Tps:P1} |");
         }
 
+        if (Median?.RawWritesPerSecond is { } rawWrites)
+        {
+            Line($"| raw grain state writes/s (grains that only write, on the same provider: the storage layer alone) | {rawWrites:N0} |");
+            if (prepared is not null)
+            {
+                Line($"| ratio raw writes/s ÷ pgbench TPS (prepared) | {rawWrites / prepared.Tps:P1} |");
+            }
+
+            if (simple is not null)
+            {
+                Line($"| ratio raw writes/s ÷ pgbench TPS (simple; stack notes §7's stock set-up: about 40 %) | {rawWrites / simple.Tps:P1} |");
+            }
+        }
+
         if (database is not null && load is not null)
         {
             Line($"| **commits per checkout lifecycle** (pg_stat_database xact_commit) | **{(double)database.Commits / lifecycles:N2}** |");
@@ -144,12 +164,12 @@ internal sealed class Report(BenchmarkOptions options)
             Line($"");
             Line($"## Rounds (the figures above and below are round {Median?.Number}'s, the median ratio)");
             Line($"");
-            Line($"| round | pgbench simple TPS | pgbench prepared TPS | transitions/s | ratio (prepared) | commits/lifecycle | other processes' CPU-s (pgbench / checkout) |");
-            Line($"|---|---|---|---|---|---|---|");
+            Line($"| round | pgbench simple TPS | pgbench prepared TPS | transitions/s | ratio (prepared) | commits/lifecycle | raw writes/s (ratio, prepared) | other processes' CPU-s (pgbench / checkout) |");
+            Line($"|---|---|---|---|---|---|---|---|");
             foreach (var round in Rounds)
             {
                 var commits = round.Checkout is { } c ? (double)c.Database.Commits / Math.Max(1, c.Load.Lifecycles) : double.NaN;
-                Line($"| {round.Number} | {round.Simple?.Tps:N0} | {round.Prepared?.Tps:N0} | {round.Checkout?.Load.TransitionsPerSecond:N0} | {round.Ratio:P1} | {commits:N2} | {round.Prepared?.Cpu.Others:N1} / {round.Checkout?.Cpu.Others:N1} |");
+                Line($"| {round.Number} | {round.Simple?.Tps:N0} | {round.Prepared?.Tps:N0} | {round.Checkout?.Load.TransitionsPerSecond:N0} | {round.Ratio:P1} | {commits:N2} | {round.RawWritesPerSecond:N0} ({round.RawRatio:P1}) | {round.Prepared?.Cpu.Others:N1} / {round.Checkout?.Cpu.Others:N1} |");
             }
         }
 
