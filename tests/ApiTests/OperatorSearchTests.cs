@@ -84,16 +84,16 @@ public sealed class OperatorSearchTests(OrchestratorApiFactory factory)
 
         var items = page.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(["ORD-2", "ORD-1"], items.Select(item => item.GetProperty("referenceNo").GetString()));
-        var first = items[1];
-        Assert.Equal(merchant, first.GetProperty("merchantId").GetString());
-        Assert.Equal("registered", first.GetProperty("status").GetString());
-        Assert.Equal("indomaret", first.GetProperty("store").GetString());
-        Assert.Equal(150_000, first.GetProperty("amount").GetInt64());
-        Assert.Equal("1234", first.GetProperty("paymentCode").GetString());
-        Assert.Equal("TX-1", first.GetProperty("transactionId").GetString());
-        Assert.Equal(T0, first.GetProperty("createdAt").GetDateTimeOffset());
-        Assert.Equal(2, first.GetProperty("version").GetInt32());
-        Assert.False(first.GetProperty("requiresAttention").GetBoolean());
+        var older = items[1];
+        Assert.Equal(merchant, older.GetProperty("merchantId").GetString());
+        Assert.Equal("registered", older.GetProperty("status").GetString());
+        Assert.Equal("indomaret", older.GetProperty("store").GetString());
+        Assert.Equal(150_000, older.GetProperty("amount").GetInt64());
+        Assert.Equal("1234", older.GetProperty("paymentCode").GetString());
+        Assert.Equal("TX-1", older.GetProperty("transactionId").GetString());
+        Assert.Equal(T0, older.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.Equal(2, older.GetProperty("version").GetInt32());
+        Assert.False(older.GetProperty("requiresAttention").GetBoolean());
         Assert.False(items[0].TryGetProperty("paymentCode", out _), "absent values are omitted");
         Assert.Equal(JsonValueKind.Null, page.GetProperty("next").ValueKind);
     }

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Orchestrator.Api.Checkouts;
 using Orchestrator.Contracts.Checkouts;
+using Orchestrator.Contracts.Merchants;
 using Orchestrator.Contracts.Search;
 
 namespace Orchestrator.Api.Operations;
@@ -71,9 +72,9 @@ internal sealed partial record CheckoutSearchRequest
         Enum.GetValues<StoreNetwork>().ToDictionary(StoreNames.WireName, StringComparer.Ordinal);
 
     /// <summary>Validates a merchant id filter; null when it is fine.</summary>
-    public static string? CheckMerchantId(string value) => MerchantIdPattern().IsMatch(value)
+    public static string? CheckMerchantId(string value) => MerchantIds.IsValid(value)
         ? null
-        : "must be a merchant id: 1–40 lowercase letters, digits, '-' or '_', starting with a letter or digit";
+        : $"must be a merchant id: {MerchantIds.Rule}";
 
     /// <summary>Turns the query string into a search, or says what is wrong with each parameter.</summary>
     public bool TryCreateQuery(out CheckoutSearchQuery query, out Dictionary<string, string[]> errors)
@@ -198,9 +199,6 @@ internal sealed partial record CheckoutSearchRequest
             fail(parameter, $"must be 1–{MaxIdLength} printable ASCII characters without spaces");
         }
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,39}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MerchantIdPattern();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoWithOffsetPattern();

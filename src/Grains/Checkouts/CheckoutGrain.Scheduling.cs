@@ -106,15 +106,6 @@ public sealed partial class CheckoutGrain
         ArmTimer();
     }
 
-    /// <summary>After every write: the read model, the pulse, webhook dispatch and the timer follow the new state.</summary>
-    private async Task AfterSaveAsync()
-    {
-        await index.PublishAsync(ToIndexEntry());
-        await EnsurePulseAsync();
-        DispatchDueWebhook();
-        ArmTimer();
-    }
-
     /// <summary>Runs whatever is due. Safe to run at any time, any number of times.</summary>
     /// <remarks>
     /// When the work fails (storage or the reminder table unreachable) it stays scheduled on the timer, retried no

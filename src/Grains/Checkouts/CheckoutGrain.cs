@@ -293,11 +293,13 @@ public sealed partial class CheckoutGrain(
         }
 
         // Durable now: the in-memory schedule follows the new state before anything that can still fail (the pulse
-        // needs the reminder table), so pending work is never left with neither a timer nor a reminder.
+        // needs the reminder table), so pending work is never left with neither a timer nor a reminder. Then the read
+        // model and the pulse follow it too.
         DispatchDueWebhook();
         ArmTimer();
         await pulse;
-        await AfterSaveAsync();
+        await index.PublishAsync(ToIndexEntry());
+        await EnsurePulseAsync();
     }
 
     /// <summary>Adds a merchant event to the outbox (sent after the next save).</summary>

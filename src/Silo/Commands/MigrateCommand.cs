@@ -1,4 +1,3 @@
-using Orchestrator.Silo.Configuration;
 using Orchestrator.Storage.Migrations;
 
 namespace Orchestrator.Silo.Commands;
@@ -13,34 +12,14 @@ internal static class MigrateCommand
 {
     public const string Name = "migrate";
 
-    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        var connectionString = SiloCommands.RequireConnectionString(Name, configuration, error);
-        if (connectionString is null)
+    public static Task<int> RunAsync(IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        SiloCommands.RunOnDatabaseAsync(Name, configuration, error, async (connectionString, database) =>
         {
-            return SiloCommands.ConfigurationError;
-        }
-
-        var database = SiloProfile.DescribeDatabase(connectionString);
-        output.WriteLine($"{Name}: {database}");
-        try
-        {
+            output.WriteLine($"{Name}: {database}");
             var report = await new SchemaMigrator().MigrateAsync(connectionString, cancellationToken);
             foreach (var line in report.Lines)
             {
                 output.WriteLine(line);
             }
-
-            return SiloCommands.Success;
-        }
-        catch (SchemaMigrationException exception)
-        {
-            error.WriteLine($"{Name}: refused: {exception.Message}");
-            return SiloCommands.Failed;
-        }
-        catch (Exception exception) when (exception is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
-        {
-            return SiloCommands.ReportFailure(Name, database, exception, error);
-        }
-    }
+        });
 }

@@ -14,32 +14,13 @@ internal static class ReindexCommand
 {
     public const string Name = "reindex";
 
-    public static async Task<int> RunAsync(IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
-    {
-        var connectionString = SiloCommands.RequireConnectionString(Name, configuration, error);
-        if (connectionString is null)
+    public static Task<int> RunAsync(IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        SiloCommands.RunOnDatabaseAsync(Name, configuration, error, async (connectionString, database) =>
         {
-            return SiloCommands.ConfigurationError;
-        }
-
-        var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
-        var database = SiloProfile.DescribeDatabase(connectionString);
-        output.WriteLine($"{Name}: {database}, service '{hosting.ServiceId}'");
-        try
-        {
+            var hosting = configuration.GetSection(SiloHostingOptions.SectionName).Get<SiloHostingOptions>() ?? new SiloHostingOptions();
+            output.WriteLine($"{Name}: {database}, service '{hosting.ServiceId}'");
             await new SchemaMigrator().EnsureUpToDateAsync(connectionString, cancellationToken);
             var report = await CheckoutIndexRebuilder.RebuildAsync(connectionString, hosting.ServiceId, cancellationToken);
             output.WriteLine(report.ToString());
-            return SiloCommands.Success;
-        }
-        catch (SchemaMigrationException exception)
-        {
-            error.WriteLine($"{Name}: refused: {exception.Message}");
-            return SiloCommands.Failed;
-        }
-        catch (Exception exception) when (exception is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
-        {
-            return SiloCommands.ReportFailure(Name, database, exception, error);
-        }
-    }
+        });
 }

@@ -1,3 +1,5 @@
+using Orchestrator.Storage.Migrations;
+
 namespace Orchestrator.Silo.Commands;
 
 /// <summary>
@@ -35,6 +37,37 @@ internal static class SiloCommands
             cancellation.Cancel();
         };
         return await command(configuration, Console.Out, Console.Error, cancellation.Token);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with the connection string and a password-free description of the database, and turns
+    /// what can go wrong (configuration incomplete, the migrator refusing, the database failing) into one line on
+    /// <paramref name="error"/> and the exit code.
+    /// </summary>
+    internal static async Task<int> RunOnDatabaseAsync(
+        string command, IConfiguration configuration, TextWriter error, Func<string, string, Task> work)
+    {
+        var connectionString = RequireConnectionString(command, configuration, error);
+        if (connectionString is null)
+        {
+            return ConfigurationError;
+        }
+
+        var database = Configuration.SiloProfile.DescribeDatabase(connectionString);
+        try
+        {
+            await work(connectionString, database);
+            return Success;
+        }
+        catch (SchemaMigrationException exception)
+        {
+            error.WriteLine($"{command}: refused: {exception.Message}");
+            return Failed;
+        }
+        catch (Exception exception) when (exception is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
+        {
+            return ReportFailure(command, database, exception, error);
+        }
     }
 
     /// <summary>The connection string, or null after saying on <paramref name="error"/> what to set.</summary>

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Orchestrator.Api.Authentication;
 using Orchestrator.Contracts.Merchants;
@@ -9,7 +8,7 @@ namespace Orchestrator.Silo.Configuration;
 /// Checks every merchant at start-up (<c>Merchants:{id}:…</c>). Each message names the key to fix, and all problems are
 /// reported at once.
 /// </summary>
-internal sealed partial class MerchantsOptionsValidator(IConfiguration configuration) : IValidateOptions<MerchantsOptions>
+internal sealed class MerchantsOptionsValidator(IConfiguration configuration) : IValidateOptions<MerchantsOptions>
 {
     internal const string WebhookSecretPrefix = "whsec_";
 
@@ -30,9 +29,9 @@ internal sealed partial class MerchantsOptionsValidator(IConfiguration configura
         foreach (var (id, merchant) in options.Merchants.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             var path = $"Merchants:{id}";
-            if (!MerchantIdPattern().IsMatch(id))
+            if (!MerchantIds.IsValid(id))
             {
-                failures.Add($"{path}: merchant ids must be 1–40 lowercase letters, digits, '-' or '_', starting with a letter or digit.");
+                failures.Add($"{path}: merchant ids must be {MerchantIds.Rule}.");
             }
 
             if (string.IsNullOrWhiteSpace(merchant.Name))
@@ -102,7 +101,4 @@ internal sealed partial class MerchantsOptionsValidator(IConfiguration configura
         var buffer = new byte[base64.Length];
         return Convert.TryFromBase64String(base64, buffer, out var written) && written > 0;
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,39}$", RegexOptions.CultureInvariant)]
-    private static partial Regex MerchantIdPattern();
 }

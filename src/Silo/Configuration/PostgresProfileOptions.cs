@@ -13,7 +13,7 @@ internal sealed class PostgresProfileOptions
     /// migrate as its own step; compose and development may turn this on.</summary>
     public bool MigrateOnStart { get; set; }
 
-    /// <summary>Refuse to start when the schema is not exactly this build's (default true).</summary>
+    /// <summary>Refuse to start when the schema is not exactly this build's (default true; moot with <see cref="MigrateOnStart"/>).</summary>
     public bool VerifySchemaOnStart { get; set; } = true;
 
     /// <summary>Pool of grain state and reminders (default 16).</summary>
@@ -66,6 +66,8 @@ internal sealed class PostgresProfileOptions
         MaxPoolSize = MaxPoolSize,
         MembershipMaxPoolSize = MembershipMaxPoolSize,
         MaxAutoPrepare = MaxAutoPrepare,
-        VerifySchemaOnStart = VerifySchemaOnStart,
+        // Migrating on start leaves nothing to verify: the silo starts only after the migration brought the schema to
+        // this build's, so a second look would only cost start-up another connection.
+        VerifySchemaOnStart = VerifySchemaOnStart && !MigrateOnStart,
     };
 }

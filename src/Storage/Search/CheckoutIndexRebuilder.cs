@@ -72,14 +72,7 @@ public static class CheckoutIndexRebuilder
             SELECT @service_id, merchant_id, reference_no, status, store, amount, payment_code, transaction_id,
                    created_at, updated_at, version, requires_attention
             FROM readable
-            ON CONFLICT (service_id, merchant_id, reference_no) DO UPDATE
-            SET status = excluded.status,
-                payment_code = excluded.payment_code,
-                transaction_id = excluded.transaction_id,
-                updated_at = excluded.updated_at,
-                version = excluded.version,
-                requires_attention = excluded.requires_attention
-            WHERE checkout_index.version < excluded.version
+            {CheckoutIndexSql.KeepNewestVersion}
             RETURNING (xmax = 0) AS inserted
         )
         SELECT (SELECT count(*) FROM source) AS states_read,

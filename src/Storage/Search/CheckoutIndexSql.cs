@@ -10,12 +10,26 @@ namespace Orchestrator.Storage.Search;
 internal static class CheckoutIndexSql
 {
     /// <summary>
-    /// One statement per batch: the rows arrive as one array per column and are unnested into a multi-row insert. An
-    /// existing row is replaced only by a higher version, so writes may arrive in any order, be retried, or race with
-    /// another silo's, and the row never goes backwards. store, amount and created_at never change for a checkout.
-    /// The batch holds each checkout once (the buffer coalesces), as ON CONFLICT DO UPDATE requires.
+    /// The version guard of every writer of <c>checkout_index</c> (the live batches and the rebuild): an existing row is
+    /// replaced only by a higher version. store, amount and created_at never change for a checkout.
     /// </summary>
-    public const string UpsertBatch = """
+    public const string KeepNewestVersion = """
+        ON CONFLICT (service_id, merchant_id, reference_no) DO UPDATE
+        SET status = excluded.status,
+            payment_code = excluded.payment_code,
+            transaction_id = excluded.transaction_id,
+            updated_at = excluded.updated_at,
+            version = excluded.version,
+            requires_attention = excluded.requires_attention
+        WHERE checkout_index.version < excluded.version
+        """;
+
+    /// <summary>
+    /// One statement per batch: the rows arrive as one array per column and are unnested into a multi-row insert. With
+    /// <see cref="KeepNewestVersion"/>, writes may arrive in any order, be retried, or race with another silo's, and the
+    /// row never goes backwards. The batch holds each checkout once (the buffer coalesces), as ON CONFLICT DO UPDATE requires.
+    /// </summary>
+    public const string UpsertBatch = $"""
         INSERT INTO checkout_index
             (service_id, merchant_id, reference_no, status, store, amount, payment_code, transaction_id,
              created_at, updated_at, version, requires_attention)
@@ -25,14 +39,7 @@ internal static class CheckoutIndexSql
                     @created_ats, @updated_ats, @versions, @requires_attention)
              AS r(merchant_id, reference_no, status, store, amount, payment_code, transaction_id,
                   created_at, updated_at, version, requires_attention)
-        ON CONFLICT (service_id, merchant_id, reference_no) DO UPDATE
-        SET status = excluded.status,
-            payment_code = excluded.payment_code,
-            transaction_id = excluded.transaction_id,
-            updated_at = excluded.updated_at,
-            version = excluded.version,
-            requires_attention = excluded.requires_attention
-        WHERE checkout_index.version < excluded.version
+        {KeepNewestVersion}
         """;
 
     private const string Columns =
