@@ -126,20 +126,22 @@ internal sealed class ChaosMonkey
         var postgresTick = Math.Max(1, (int)Math.Round(duration / 2 / every));
         for (var tick = 1; every * tick < duration; tick++)
         {
+            // The PostgreSQL restart is due at the middle tick or, when the schedule runs late, the first tick after it.
+            var postgresDue = Postgres is null && tick >= postgresTick;
             var late = _traffic.Clock.Elapsed - (every * tick);
             if (late < TimeSpan.Zero)
             {
                 await Task.Delay(-late);
             }
-            else if (late >= every)
+            else if (late >= every && !postgresDue)
             {
-                // The PostgreSQL restart took longer than a tick: skip rather than kill twice in a row.
+                // A restart or a slow replacement took longer than a tick: skip rather than kill twice in a row.
                 SkippedTicks++;
                 continue;
             }
 
             Supervise();
-            if (tick == postgresTick)
+            if (postgresDue)
             {
                 await RestartPostgresAsync();
             }
