@@ -10,9 +10,10 @@ internal sealed class BenchmarkOptions
 
           --concurrency N       concurrent checkout callers and pgbench clients (default 32)
           --seconds N           measured seconds of each phase (default 20)
-          --warmup N            seconds of checkout load before measuring (default 5)
-          --rounds N            repeat pgbench simple, pgbench prepared and the checkout window N times, alternating,
-                                and report the median round (default 1; use 3 on a machine shared with other work)
+          --warmup N            seconds of load before each measured window, checkouts and raw writes (default 5)
+          --rounds N            repeat pgbench simple, pgbench prepared, the checkout window and the raw-write window
+                                N times, alternating, and report the median round (default 1; use 3 on a machine
+                                shared with other work)
           --output PATH         markdown report (default artifacts/benchmarks/checkout-throughput-<utc>.md)
           --log-level LEVEL     silo log level for Orchestrator.* categories (default Warning; Information logs every
                                 transition as production does, see docs/benchmarks.md)

@@ -109,7 +109,7 @@ internal sealed class CheckoutLoad : IAsyncDisposable
     public async Task<LoadResult> RunAsync(int round, int concurrency, TimeSpan warmup, TimeSpan measured, Func<Task> atStart, Func<Task> atEnd)
     {
         var begin = Stopwatch.GetTimestamp();
-        var window = new Window(begin + Ticks(warmup), begin + Ticks(warmup + measured));
+        var window = Window.After(begin, warmup, measured);
         using var stop = new CancellationTokenSource();
         var callers = Enumerable.Range(0, concurrency).Select(index => new Caller(index)).ToArray();
         var running = callers.Select(caller => Task.Run(() => RunCallerAsync(round, caller, window, stop.Token))).ToArray();
@@ -118,7 +118,12 @@ internal sealed class CheckoutLoad : IAsyncDisposable
             $"  {Stopwatch.GetElapsedTime(begin).TotalSeconds,5:N0} s: {Interlocked.Read(ref _completed):N0} lifecycles"), null, 1000, 1000);
         await Task.Delay(warmup);
         await atStart();
-        await Task.Delay(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), window.End) is var remaining && remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), window.End);
+        if (remaining > TimeSpan.Zero)
+        {
+            await Task.Delay(remaining);
+        }
+
         await atEnd();
         await stop.CancelAsync();
         await Task.WhenAll(running);
@@ -233,8 +238,6 @@ internal sealed class CheckoutLoad : IAsyncDisposable
         };
     }
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -254,7 +257,13 @@ internal enum Phase
 /// <summary>The measured window, in <see cref="Stopwatch"/> ticks.</summary>
 internal readonly record struct Window(long Start, long End)
 {
+    /// <summary>The window that opens <paramref name="warmup"/> after <paramref name="begin"/> and lasts <paramref name="measured"/>.</summary>
+    public static Window After(long begin, TimeSpan warmup, TimeSpan measured) =>
+        new(begin + Ticks(warmup), begin + Ticks(warmup + measured));
+
     public bool Contains(long timestamp) => timestamp >= Start && timestamp < End;
+
+    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }
 
 /// <summary>One caller's counts and latencies inside the window (each caller owns its own: no sharing).</summary>

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Orchestrator.TestSupport.Postgres;
 
 namespace Orchestrator.Benchmarks;
 
@@ -46,7 +46,7 @@ internal static partial class PgBench
     public static async Task<PgBenchResult> RunAsync(string connectionString, int clients, int seconds, bool prepared, string scriptPath)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        var startInfo = new ProcessStartInfo("pgbench")
+        var startInfo = new ProcessStartInfo(Executable())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -65,12 +65,10 @@ internal static partial class PgBench
 
         startInfo.Environment["PGAPPNAME"] = "pgbench";
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("pgbench did not start.");
-        var output = new StringBuilder();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        output.Append(await stdout).Append(await stderr);
-        var text = output.ToString();
+        var text = await stdout + await stderr;
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"pgbench exited with {process.ExitCode}:{Environment.NewLine}{text}");
@@ -90,6 +88,16 @@ internal static partial class PgBench
             latency.Success ? double.Parse(latency.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN,
             transactions.Success ? long.Parse(transactions.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             "pgbench " + string.Join(' ', arguments));
+    }
+
+    /// <summary>
+    /// pgbench from the folder of the server's own binaries (PostgresServer's <see cref="PostgresBinaries"/>: PATH, else
+    /// Debian's /usr/lib/postgresql/&lt;major&gt;/bin, outside PATH), so client and server are one version; else PATH's.
+    /// </summary>
+    private static string Executable()
+    {
+        var besideServer = Path.Combine(PostgresBinaries.Locate().Directory, "pgbench");
+        return File.Exists(besideServer) ? besideServer : "pgbench";
     }
 
     [GeneratedRegex(@"tps = ([0-9.]+) \(without initial connection time\)")]

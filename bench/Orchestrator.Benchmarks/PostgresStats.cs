@@ -13,8 +13,6 @@ internal sealed class PostgresStats(string connectionString, bool statementStats
         ApplicationName = "orchestrator-bench-stats",
     }.ConnectionString;
 
-    public bool StatementStats => statementStats;
-
     /// <summary>Loads pg_stat_statements (a server restart is needed to preload it) — see <see cref="Program"/>.</summary>
     public const string PreloadSql = "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'";
 
@@ -105,7 +103,7 @@ internal sealed class PostgresStats(string connectionString, bool statementStats
             """
             SELECT s.query, s.calls, s.total_exec_time, s.rows
             FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
-            WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat_statements%'
+            WHERE d.datname = current_database() AND s.query NOT LIKE '%pg_stat\_%' -- the benchmark's own snapshots
             ORDER BY s.calls DESC
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -174,14 +172,15 @@ internal sealed record StatementCount(string Query, long Calls, double TotalMill
                 _ when Has("checkout_index") => "read-model batch",
                 _ when Has("orleans_membership") => "membership",
                 _ when Has("pgbench_upsert") => "pgbench upsert",
-                _ => "other: " + OneLine(q),
+                _ => "other: " + OneLine(q, 60),
             };
         }
     }
 
-    private static string OneLine(string text)
+    /// <summary>The statement on one line, whitespace collapsed, cut to <paramref name="width"/> characters.</summary>
+    public static string OneLine(string text, int width)
     {
         var line = string.Join(' ', text.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
-        return line.Length <= 60 ? line : line[..57] + "...";
+        return line.Length <= width ? line : line[..(width - 3)] + "...";
     }
 }

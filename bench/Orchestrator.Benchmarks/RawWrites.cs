@@ -44,8 +44,7 @@ internal static class RawWriteLoad
 {
     public static async Task<double> RunAsync(IGrainFactory grains, int round, int concurrency, TimeSpan warmup, TimeSpan measured)
     {
-        var begin = Stopwatch.GetTimestamp();
-        var (start, end) = (begin + Ticks(warmup), begin + Ticks(warmup + measured));
+        var window = Window.After(Stopwatch.GetTimestamp(), warmup, measured);
         var counts = new long[concurrency];
         var callers = Enumerable.Range(0, concurrency).Select(index => Task.Run(async () =>
         {
@@ -54,12 +53,12 @@ internal static class RawWriteLoad
             {
                 await grain.WriteAsync();
                 var now = Stopwatch.GetTimestamp();
-                if (now >= end)
+                if (now >= window.End)
                 {
                     return;
                 }
 
-                if (now >= start)
+                if (window.Contains(now))
                 {
                     counts[index]++;
                 }
@@ -70,6 +69,4 @@ internal static class RawWriteLoad
         await Task.WhenAll(callers);
         return counts.Sum() / measured.TotalSeconds;
     }
-
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }

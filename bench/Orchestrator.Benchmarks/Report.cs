@@ -269,8 +269,7 @@ internal sealed class Report(BenchmarkOptions options)
             Line($"|---|---|---|---|---|");
             foreach (var statement in Checkout.Statements.Take(20))
             {
-                var oneLine = string.Join(' ', statement.Query.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
-                var shown = oneLine.Length <= 90 ? oneLine : oneLine[..87] + "...";
+                var shown = StatementCount.OneLine(statement.Query, 90);
                 Line($"| {statement.Calls:N0} | {(double)statement.Calls / lifecycles:N3} | {statement.TotalMilliseconds / Math.Max(1, statement.Calls):N3} | {statement.Category} | `{shown.Replace("|", "\\|", StringComparison.Ordinal)}` |");
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Json = Orchestrator.TestSupport.Wire.Json;
 
 namespace Orchestrator.ClusterHarness;
 

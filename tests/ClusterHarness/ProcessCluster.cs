@@ -287,21 +287,6 @@ public sealed class ProcessCluster : IAsyncDisposable
         return clock.Elapsed;
     }
 
-    /// <summary>Ends a silo as told, then starts a new process on its ports and waits until it is ready.</summary>
-    public async Task<SiloProcess> RestartSiloAsync(SiloProcess silo, SiloStop how)
-    {
-        if (how == SiloStop.Kill)
-        {
-            await KillSiloAsync(silo);
-        }
-        else
-        {
-            await StopSiloAsync(silo);
-        }
-
-        return await StartSiloAsync(samePortsAs: silo);
-    }
-
     /// <summary>Stops PostgreSQL (fast shutdown: sessions are cut, data is kept).</summary>
     public async Task StopPostgresAsync(bool immediate = false)
     {
@@ -319,8 +304,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>The membership table of this cluster.</summary>
     public async Task<IReadOnlyList<MembershipRow>> MembershipAsync()
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenUnpooledAsync();
         await using var command = new NpgsqlCommand(
             "SELECT address, port, generation, status FROM orleans_membership WHERE deployment_id = @cluster ORDER BY port, generation", connection);
         command.Parameters.AddWithValue("cluster", ClusterId);
@@ -337,8 +321,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Runs a scalar query against the silos' database (e.g. counting reminders); unpooled.</summary>
     public async Task<T> QueryScalarAsync<T>(string sql)
     {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenUnpooledAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
     }
@@ -350,8 +333,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     public async Task<int?> StoredVersionAsync(HarnessMerchant merchant, string referenceNo)
     {
         ArgumentNullException.ThrowIfNull(merchant);
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenUnpooledAsync();
         await using var command = new NpgsqlCommand(
             "SELECT (state->>'Version')::int FROM orleans_grain_state_json WHERE grain_type = 'checkout' AND grain_key = @key", connection);
         command.Parameters.AddWithValue("key", $"{merchant.Id}/{referenceNo}");
@@ -512,6 +494,22 @@ public sealed class ProcessCluster : IAsyncDisposable
         }
 
         SecretLedger.Add(SecretKind.OperatorKey, $"cluster {ClusterId}", OperatorKey);
+    }
+
+    /// <summary>A connection to the silos' database outside any pool, so a PostgreSQL restart leaves no stale one behind.</summary>
+    private async Task<NpgsqlConnection> OpenUnpooledAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task StartPostgresAndSchemaAsync()

@@ -39,22 +39,12 @@ public sealed class SandboxProcess : IDisposable
     }
 
     /// <summary>The ledger's transactions for a referenceNo of an iMid, newest first.</summary>
-    public async Task<IReadOnlyList<SandboxTransactionJson>> TransactionsAsync(HarnessMerchant merchant, string referenceNo)
-    {
-        var response = await Http.GetAsync($"sandbox/transactions?iMid={merchant.IMid}&referenceNo={Uri.EscapeDataString(referenceNo)}");
-        return response.StatusCode == HttpStatusCode.OK
-            ? response.As<List<SandboxTransactionJson>>()
-            : throw new InvalidOperationException($"Sandbox ledger: {response}");
-    }
+    public Task<IReadOnlyList<SandboxTransactionJson>> TransactionsAsync(HarnessMerchant merchant, string referenceNo) =>
+        LedgerAsync($"sandbox/transactions?iMid={merchant.IMid}&referenceNo={Uri.EscapeDataString(referenceNo)}");
 
     /// <summary>Every transaction of an iMid in the ledger.</summary>
-    public async Task<IReadOnlyList<SandboxTransactionJson>> TransactionsAsync(HarnessMerchant merchant)
-    {
-        var response = await Http.GetAsync($"sandbox/transactions?iMid={merchant.IMid}");
-        return response.StatusCode == HttpStatusCode.OK
-            ? response.As<List<SandboxTransactionJson>>()
-            : throw new InvalidOperationException($"Sandbox ledger: {response}");
-    }
+    public Task<IReadOnlyList<SandboxTransactionJson>> TransactionsAsync(HarnessMerchant merchant) =>
+        LedgerAsync($"sandbox/transactions?iMid={merchant.IMid}");
 
     /// <summary>The registration requests received for (iMid, referenceNo), or null when none was.</summary>
     public async Task<SandboxRegistrationsJson?> RegistrationsAsync(HarnessMerchant merchant, string referenceNo)
@@ -82,6 +72,14 @@ public sealed class SandboxProcess : IDisposable
         {
             throw new InvalidOperationException($"Removing sandbox fault {id}: {response}");
         }
+    }
+
+    private async Task<IReadOnlyList<SandboxTransactionJson>> LedgerAsync(string path)
+    {
+        var response = await Http.GetAsync(path);
+        return response.StatusCode == HttpStatusCode.OK
+            ? response.As<List<SandboxTransactionJson>>()
+            : throw new InvalidOperationException($"Sandbox ledger: {response}");
     }
 
     /// <inheritdoc />

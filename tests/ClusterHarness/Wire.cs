@@ -2,12 +2,16 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
+using Json = Orchestrator.TestSupport.Wire.Json;
 
 namespace Orchestrator.ClusterHarness;
 
 // The wire as a merchant, an operator and the sandbox's user read it, written from the READMEs (src/Api,
 // src/NicepaySandbox), never from the orchestrator's own types: a change of the wire format fails the drills.
+// The JSON options are tests/TestSupport's. The records are kept apart from tests/TestSupport/Wire on purpose: the
+// drills compare checkouts with record equality across a restart (SiloRestartTests), which TestSupport's CheckoutJson
+// (with its list-valued Instructions) would break; the operator view here carries ActiveOn; and WireResponse here
+// may hold no status at all (refused, reset, too slow) and times every answer.
 
 /// <summary>The body of <c>POST /v1/checkouts</c>.</summary>
 public sealed record CreateCheckoutBody(
@@ -156,14 +160,4 @@ public sealed record WireResponse(HttpStatusCode? StatusCode, string? MediaType,
         : $"{Status} {MediaType}{(RetryAfter is null ? "" : $" Retry-After: {RetryAfter}")} after {Elapsed.TotalMilliseconds:F0} ms: {Truncate(Body)}";
 
     private static string Truncate(string text) => text.Length <= 600 ? text : text[..600] + "…";
-}
-
-/// <summary>JSON as the web writes it: camelCase, case-insensitive on read, nulls omitted on write.</summary>
-public static class Json
-{
-    /// <summary>The options.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 }

@@ -34,7 +34,7 @@ public sealed class AlfamartTests(PaymentFlowsHost host)
         var commitsAt = Assert.NotNull(receipt.CommitsAt);
 
         // Asked inside the window, NICEPAY says "ready to commit": not paid yet, so not confirmed.
-        var checkedNow = await host.SendAsync(HttpMethod.Post, $"ops/checkouts/{Shop.Id}/{reference}/status-check", EndToEndHost.OperatorKey);
+        var checkedNow = await host.StatusCheckAsync(Shop, reference);
         var answeredAt = DateTimeOffset.UtcNow;
         Assert.True(checkedNow.StatusCode == HttpStatusCode.OK, $"operator status check: {checkedNow}");
         if (answeredAt < commitsAt)

@@ -97,7 +97,7 @@ public sealed class ExpiryTests(ValidityHost host)
 
         // NICEPAY catches up and notifies the payment (again).
         await host.RemoveFaultAsync(stale);
-        var resent = await host.SendAsync(HttpMethod.Post, $"sandbox/transactions/{checkout.TransactionId}/notifications", apiKey: null);
+        var resent = await host.ResendNotificationAsync(checkout.TransactionId!);
         Assert.True(resent.StatusCode == HttpStatusCode.Accepted, $"the sandbox did not resend: {resent}");
 
         var confirmedEvent = await host.WaitForWebhookAsync(Shop, reference, "checkout.confirmed");

@@ -24,7 +24,7 @@ public sealed class NotificationTests(PaymentFlowsHost host)
 
         // A complete deposit notification, as NICEPAY would post it, signed with a key that is not the merchant's.
         var forged = DepositNotification(checkout, ForgedToken(checkout));
-        var response = await host.SendAsync(HttpMethod.Post, $"callbacks/nicepay/{Shop.Id}", apiKey: null, new FormUrlEncodedContent(forged));
+        var response = await host.PostNotificationAsync(Shop.Id, forged);
 
         var problem = Problems.Expect(response, HttpStatusCode.Unauthorized, "forged notification");
         Assert.Equal("unauthorized", Problems.TypeName(problem));
@@ -53,7 +53,7 @@ public sealed class NotificationTests(PaymentFlowsHost host)
         var before = await host.OperatorViewAsync(EndToEndHost.ShopB, reference);
 
         // The same reference exists at the other merchant, but NICEPAY signed this notification with the owner's key.
-        var response = await host.SendAsync(HttpMethod.Post, $"callbacks/nicepay/{EndToEndHost.ShopB.Id}", apiKey: null, new FormUrlEncodedContent(genuine));
+        var response = await host.PostNotificationAsync(EndToEndHost.ShopB.Id, genuine);
 
         Problems.Expect(response, HttpStatusCode.Unauthorized, "a notification replayed to another merchant's callback");
         var after = await host.OperatorViewAsync(EndToEndHost.ShopB, reference);

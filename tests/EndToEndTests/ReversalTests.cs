@@ -19,7 +19,7 @@ public sealed class ReversalTests(PaymentFlowsHost host)
         await host.PayOrFailAsync("indomaret", checkout);
         var fulfilled = await host.WaitForStatusAsync(Shop, reference, "fulfilled");
 
-        var reversal = await host.SendAsync(HttpMethod.Post, $"sandbox/transactions/{checkout.TransactionId}/reversal", apiKey: null);
+        var reversal = await host.ReverseAsync(checkout.TransactionId!);
         Assert.True(reversal.StatusCode == HttpStatusCode.OK, $"the sandbox did not reverse: {reversal}");
 
         var deliveries = await host.WaitForWebhooksAsync(Shop, reference,

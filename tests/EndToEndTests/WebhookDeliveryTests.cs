@@ -49,7 +49,7 @@ public sealed class WebhookDeliveryTests(PaymentFlowsHost host)
         // The endpoint fails twice: retries come 1 s, then 5 s apart, so the checkout stays confirmed for about 6 s.
         host.Webhooks.Script(reference, 500, 500);
         var checkout = await host.CreateRegisteredAsync(Shop, EndToEndHost.NewCheckout(reference));
-        var early = await host.SendAsync(HttpMethod.Post, $"v1/checkouts/{reference}/fulfil", Shop.ApiKey);
+        var early = await host.FulfilAsync(Shop, reference);
         var problem = Problems.Expect(early, System.Net.HttpStatusCode.Conflict, "fulfil before payment");
         Assert.Equal(("transition-not-permitted", "registered"), (Problems.TypeName(problem), problem["checkoutStatus"]?.GetValue<string>()));
         Assert.Contains("cancel", Problems.Strings(problem, "permittedActions"));
@@ -59,8 +59,8 @@ public sealed class WebhookDeliveryTests(PaymentFlowsHost host)
         var confirmed = await host.GetCheckoutAsync(Shop, reference);
         Assert.Equal("confirmed", confirmed.Status);
 
-        var fulfil = await host.SendAsync(HttpMethod.Post, $"v1/checkouts/{reference}/fulfil", Shop.ApiKey);
-        var again = await host.SendAsync(HttpMethod.Post, $"v1/checkouts/{reference}/fulfil", Shop.ApiKey);
+        var fulfil = await host.FulfilAsync(Shop, reference);
+        var again = await host.FulfilAsync(Shop, reference);
 
         Assert.True(fulfil.StatusCode == System.Net.HttpStatusCode.OK, $"expected 200, got {fulfil}");
         var fulfilled = fulfil.As<CheckoutJson>();

@@ -59,7 +59,7 @@ public sealed class CheckoutLifecycleTests(CheckoutClusterFixture fixture)
         Assert.Equal(delivery.EventId, received.WebhookId);
         Assert.Equal(delivery.EventId, received.EventId);
         Assert.Equal("application/json", received.ContentType);
-        Assert.Null(StandardWebhooksVerifier.Verify(Merchant.WebhookSecret, received.WebhookId, received.Timestamp, received.Signature, received.Body, DateTimeOffset.UtcNow));
+        Assert.Null(received.SignatureProblem(Merchant.WebhookSecret, DateTimeOffset.UtcNow));
         using (var body = JsonDocument.Parse(received.Body))
         {
             var data = body.RootElement.GetProperty("data");
@@ -85,10 +85,10 @@ public sealed class CheckoutLifecycleTests(CheckoutClusterFixture fixture)
 
         var received = Assert.Single(fixture.Webhooks.ReceivedFor(Merchant.Id, reference));
         var now = DateTimeOffset.UtcNow;
-        Assert.Null(StandardWebhooksVerifier.Verify(Merchant.WebhookSecret, received.WebhookId, received.Timestamp, received.Signature, received.Body, now));
-        Assert.NotNull(StandardWebhooksVerifier.Verify(ClusterFixture.MerchantTwo.WebhookSecret, received.WebhookId, received.Timestamp, received.Signature, received.Body, now));
-        Assert.NotNull(StandardWebhooksVerifier.Verify(Merchant.WebhookSecret, received.WebhookId, received.Timestamp, received.Signature, received.Body.Replace("150000", "1500000", StringComparison.Ordinal), now));
-        Assert.NotNull(StandardWebhooksVerifier.Verify(Merchant.WebhookSecret, "evt_other", received.Timestamp, received.Signature, received.Body, now));
+        Assert.Null(received.SignatureProblem(Merchant.WebhookSecret, now));
+        Assert.NotNull(received.SignatureProblem(ClusterFixture.MerchantTwo.WebhookSecret, now));
+        Assert.NotNull((received with { Body = received.Body.Replace("150000", "1500000", StringComparison.Ordinal) }).SignatureProblem(Merchant.WebhookSecret, now));
+        Assert.NotNull((received with { WebhookId = "evt_other" }).SignatureProblem(Merchant.WebhookSecret, now));
     }
 
     [Fact]

@@ -46,8 +46,8 @@ public sealed class MerchantIsolationTests(CheckoutClusterFixture fixture)
         var toTwo = Assert.Single(fixture.Webhooks.ReceivedFor(Two.Id, reference));
         Assert.Equal((One.WebhookUrl, CheckoutEventTypes.Confirmed), (toOne.Url, toOne.Type));
         Assert.Equal((Two.WebhookUrl, CheckoutEventTypes.Cancelled), (toTwo.Url, toTwo.Type));
-        Assert.Null(StandardWebhooksVerifier.Verify(One.WebhookSecret, toOne.WebhookId, toOne.Timestamp, toOne.Signature, toOne.Body, DateTimeOffset.UtcNow));
-        Assert.Null(StandardWebhooksVerifier.Verify(Two.WebhookSecret, toTwo.WebhookId, toTwo.Timestamp, toTwo.Signature, toTwo.Body, DateTimeOffset.UtcNow));
+        Assert.Null(toOne.SignatureProblem(One.WebhookSecret, DateTimeOffset.UtcNow));
+        Assert.Null(toTwo.SignatureProblem(Two.WebhookSecret, DateTimeOffset.UtcNow));
         Assert.NotEqual(toOne.EventId, toTwo.EventId);
     }
 }

@@ -277,27 +277,6 @@ public sealed class ContractFixture : IAsyncLifetime
     /// <summary>How many times a fault rule fired.</summary>
     public async Task<int> FaultFiredAsync(string id) => (await GetJsonAsync($"/sandbox/faults/{id}")).GetProperty("fired").GetInt32();
 
-    /// <summary>Polls the ledger until <paramref name="done"/> holds for the transaction; a barrier with a deadline.</summary>
-    public async Task<JsonElement> WaitForTransactionAsync(string tXid, Func<JsonElement, bool> done, string what)
-    {
-        var elapsed = Stopwatch.StartNew();
-        while (true)
-        {
-            var transaction = await TransactionAsync(tXid);
-            if (done(transaction))
-            {
-                return transaction;
-            }
-
-            if (elapsed.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                throw new TimeoutException($"waited 10 s for {what} on {tXid}; last seen: {transaction}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
-
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var response = await Sandbox.GetAsync(path);

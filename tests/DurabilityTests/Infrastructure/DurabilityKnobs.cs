@@ -27,7 +27,7 @@ public static class DurabilityKnobs
     /// <summary>PostgreSQL proof: concurrent clients of the load loop.</summary>
     public static int LoadWorkers => Knob.Int("DURABILITY_LOAD_WORKERS", 4);
 
-    /// <summary>PostgreSQL proof: iterations (one create and one read) per second per client.</summary>
+    /// <summary>PostgreSQL proof: iterations per second per client (a create, a read and, once one is due, a store payment).</summary>
     public static double LoadRatePerWorker => Knob.Double("DURABILITY_LOAD_RATE", 4);
 
     /// <summary>PostgreSQL proof: restarts of PostgreSQL during the load (fast stop, then immediate, alternating).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Orchestrator.TestSupport.Webhooks;
 
 namespace Orchestrator.GrainTests.Infrastructure;
 
@@ -35,7 +36,15 @@ public sealed record ReceivedWebhook(
     string MerchantId,
     string ReferenceNo,
     int Version,
-    DateTimeOffset ReceivedAt);
+    DateTimeOffset ReceivedAt)
+{
+    /// <summary>
+    /// Why this request's Standard Webhooks signature does not verify with <paramref name="secret"/>, or null when it
+    /// does: tests/TestSupport's verifier, written from the specification rather than from the production signer.
+    /// </summary>
+    public string? SignatureProblem(string secret, DateTimeOffset now) =>
+        StandardWebhooksVerifier.Problem(secret, WebhookId, Timestamp, Signature, Body, now, StandardWebhooksVerifier.DefaultTolerance);
+}
 
 /// <summary>
 /// Every merchant's webhook endpoint, in memory: records each request exactly as sent (headers and body) and answers

@@ -104,36 +104,17 @@ public sealed class GatewayFaultTests(GatewayFaultsHost host, ITestOutputHelper 
         AssertCreateAnsweredWithin(outcome, GatewayFaultsHost.RegistrationTimeout);
     }
 
-    [Fact]
-    public async Task Inquiry_WhenNicepayAnswers500_RecordsEachFailureWithGrowingBackoffThenConfirms()
+    [Theory]
+    [InlineData("inquiry 500 x4", "ServerError")]
+    [InlineData("inquiry timeout x4", "Timeout")]
+    [InlineData("inquiry 9002 busy x2", "9002 GatewayBusy")]
+    public async Task Inquiry_WhenNicepayFails_RecordsEachFailureWithGrowingBackoffThenConfirms(string scenario, string failure)
     {
-        var outcome = await host.Run("inquiry 500 x4");
+        var outcome = await host.Run(scenario);
 
         AssertEndsPaidWithOneTransaction(outcome, requestsReceived: 1);
         AssertTriggers(outcome, ["Create", "Register", "RecordNotification", "RecordInquiryFailure", "RecordInquiryFailure", "ConfirmPayment", "Fulfil"]);
-        AssertDetails(outcome, "RecordInquiryFailure", "status inquiry failed (ServerError)");
-        AssertBackoff(outcome, "RecordInquiryFailure", [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
-    }
-
-    [Fact]
-    public async Task Inquiry_WhenNicepayTimesOut_RecordsEachFailureWithGrowingBackoffThenConfirms()
-    {
-        var outcome = await host.Run("inquiry timeout x4");
-
-        AssertEndsPaidWithOneTransaction(outcome, requestsReceived: 1);
-        AssertTriggers(outcome, ["Create", "Register", "RecordNotification", "RecordInquiryFailure", "RecordInquiryFailure", "ConfirmPayment", "Fulfil"]);
-        AssertDetails(outcome, "RecordInquiryFailure", "status inquiry failed (Timeout)");
-        AssertBackoff(outcome, "RecordInquiryFailure", [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
-    }
-
-    [Fact]
-    public async Task Inquiry_WhenNicepayIsBusy_RecordsEachFailureWithGrowingBackoffThenConfirms()
-    {
-        var outcome = await host.Run("inquiry 9002 busy x2");
-
-        AssertEndsPaidWithOneTransaction(outcome, requestsReceived: 1);
-        AssertTriggers(outcome, ["Create", "Register", "RecordNotification", "RecordInquiryFailure", "RecordInquiryFailure", "ConfirmPayment", "Fulfil"]);
-        AssertDetails(outcome, "RecordInquiryFailure", "status inquiry failed (9002 GatewayBusy)");
+        AssertDetails(outcome, "RecordInquiryFailure", $"status inquiry failed ({failure})");
         AssertBackoff(outcome, "RecordInquiryFailure", [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)]);
     }
 
