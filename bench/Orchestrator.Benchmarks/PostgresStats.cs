@@ -177,6 +177,12 @@ internal sealed record StatementCount(string Query, long Calls, double TotalMill
         }
     }
 
+    /// <summary>
+    /// True for the lifecycle's statements that write (each its own durable commit: the provider runs every statement
+    /// in an implicit transaction); the grain state read and the membership heartbeats are not counted.
+    /// </summary>
+    public bool IsLifecycleWrite => Category is "grain state write" or "reminder upsert" or "reminder delete" or "read-model batch";
+
     /// <summary>The statement on one line, whitespace collapsed, cut to <paramref name="width"/> characters.</summary>
     public static string OneLine(string text, int width)
     {

@@ -119,6 +119,10 @@ try
         figures.RawWritesPerSecond = await load.RunRawWritesAsync(
             round, options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.Seconds));
         Console.WriteLine($"  {figures.RawWritesPerSecond:N0} writes/s{(figures.RawRatio is { } raw ? $", {raw:P1} of pgbench (prepared)" : "")}");
+        if (figures.CeilingRatio is { } ceiling)
+        {
+            Console.WriteLine($"  ceiling of the checkout ratio on this storage layer: {ceiling:P1} ({figures.WritingCommitsPerLifecycle:N2} writing commits per lifecycle)");
+        }
         report.Rounds.Add(figures);
     }
 }

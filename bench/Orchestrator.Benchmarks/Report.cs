@@ -27,6 +27,20 @@ internal sealed class RoundFigures(int number)
 
     /// <summary>Raw writes/s ÷ pgbench prepared TPS.</summary>
     public double? RawRatio => RawWritesPerSecond is { } raw && Prepared is not null ? raw / Prepared.Tps : null;
+
+    /// <summary>Writing statements (durable commits) per lifecycle, from pg_stat_statements; null without statement stats.</summary>
+    public double? WritingCommitsPerLifecycle => Checkout is { Statements.Count: > 0 } checkout && checkout.Load.Lifecycles > 0
+        ? (double)checkout.Statements.Where(s => s.IsLifecycleWrite).Sum(s => s.Calls) / checkout.Load.Lifecycles
+        : null;
+
+    /// <summary>
+    /// The most the lifecycle could reach on this storage layer: the raw-write ratio × transitions per lifecycle ÷
+    /// writing commits per lifecycle — what the checkouts would score if each of their commits cost no more than a
+    /// raw grain write and the 3.4 KB state, the state machine, the activation read and the webhook were free.
+    /// </summary>
+    public double? CeilingRatio => RawRatio is { } raw && WritingCommitsPerLifecycle is { } writes && Checkout is { Load.Lifecycles: > 0 } checkout
+        ? raw * ((double)checkout.Load.Transitions / checkout.Load.Lifecycles) / writes
+        : null;
 }
 
 /// <summary>The server's settings that decide durable write throughput.</summary>
@@ -155,6 +169,12 @@ internal sealed class Report(BenchmarkOptions options)
         {
             Line($"| **commits per checkout lifecycle** (pg_stat_database xact_commit) | **{(double)database.Commits / lifecycles:N2}** |");
             Line($"| PostgreSQL commits/s during the checkout run | {database.Commits / load.Measured.TotalSeconds:N0} |");
+            if (Median?.WritingCommitsPerLifecycle is { } writing && Median.CeilingRatio is { } ceiling)
+            {
+                Line($"| writing commits per lifecycle (state writes, reminder upsert and delete, read-model batches) | {writing:N2} |");
+                Line($"| **ceiling of the ratio** on this storage layer: raw-write ratio × {(double)load.Transitions / lifecycles:N2} transitions ÷ {writing:N2} writing commits (each commit at a raw write's cost; state, logic, reads and webhook free) | **{ceiling:P1}** |");
+            }
+
             var (min, max) = load.LifecyclesPerCaller;
             Line($"| lifecycles per caller, least / most (no caller starved) | {min:N0} / {max:N0} |");
         }
@@ -164,12 +184,12 @@ internal sealed class Report(BenchmarkOptions options)
             Line($"");
             Line($"## Rounds (the figures above and below are round {Median?.Number}'s, the median ratio)");
             Line($"");
-            Line($"| round | pgbench simple TPS | pgbench prepared TPS | transitions/s | ratio (prepared) | commits/lifecycle | raw writes/s (ratio, prepared) | other processes' CPU-s (pgbench / checkout) |");
-            Line($"|---|---|---|---|---|---|---|---|");
+            Line($"| round | pgbench simple TPS | pgbench prepared TPS | transitions/s | ratio (prepared) | commits/lifecycle | raw writes/s (ratio, prepared) | ceiling of the ratio | other processes' CPU-s (pgbench / checkout) |");
+            Line($"|---|---|---|---|---|---|---|---|---|");
             foreach (var round in Rounds)
             {
                 var commits = round.Checkout is { } c ? (double)c.Database.Commits / Math.Max(1, c.Load.Lifecycles) : double.NaN;
-                Line($"| {round.Number} | {round.Simple?.Tps:N0} | {round.Prepared?.Tps:N0} | {round.Checkout?.Load.TransitionsPerSecond:N0} | {round.Ratio:P1} | {commits:N2} | {round.RawWritesPerSecond:N0} ({round.RawRatio:P1}) | {round.Prepared?.Cpu.Others:N1} / {round.Checkout?.Cpu.Others:N1} |");
+                Line($"| {round.Number} | {round.Simple?.Tps:N0} | {round.Prepared?.Tps:N0} | {round.Checkout?.Load.TransitionsPerSecond:N0} | {round.Ratio:P1} | {commits:N2} | {round.RawWritesPerSecond:N0} ({round.RawRatio:P1}) | {round.CeilingRatio:P1} | {round.Prepared?.Cpu.Others:N1} / {round.Checkout?.Cpu.Others:N1} |");
             }
         }
 
