@@ -123,6 +123,12 @@ try
         {
             Console.WriteLine($"  ceiling of the checkout ratio on this storage layer: {ceiling:P1} ({figures.WritingCommitsPerLifecycle:N2} writing commits per lifecycle)");
         }
+
+        if (figures.SiloCeilingRatio is { } siloCeiling)
+        {
+            Console.WriteLine($"  ceiling of the checkout ratio if PostgreSQL cost nothing (the silo's CPU per transition): {siloCeiling:P1}");
+        }
+
         report.Rounds.Add(figures);
     }
 }

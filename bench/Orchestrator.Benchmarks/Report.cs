@@ -38,6 +38,15 @@ internal sealed class RoundFigures(int number)
     /// writing commits per lifecycle — what the checkouts would score if each of their commits cost no more than a
     /// raw grain write and the 3.4 KB state, the state machine, the activation read and the webhook were free.
     /// </summary>
+    /// <summary>
+    /// The most the lifecycle could reach if PostgreSQL cost nothing: CPU per pgbench prepared transaction (server and
+    /// client) ÷ this process's CPU per checkout transition. Both sides are CPU-bound on the same CPUs, so throughput
+    /// is inversely proportional to CPU per operation; the silo's own share alone sets this limit.
+    /// </summary>
+    public double? SiloCeilingRatio => Prepared is { Transactions: > 0 } pgbench && Checkout is { Load.Transitions: > 0 } checkout && checkout.Cpu.Process > 0
+        ? (pgbench.Cpu.Postgres + pgbench.Cpu.Children) / pgbench.Transactions / (checkout.Cpu.Process / checkout.Load.Transitions)
+        : null;
+
     public double? CeilingRatio => RawRatio is { } raw && WritingCommitsPerLifecycle is { } writes && Checkout is { Load.Lifecycles: > 0 } checkout
         ? raw * ((double)checkout.Load.Transitions / checkout.Load.Lifecycles) / writes
         : null;
@@ -175,6 +184,11 @@ internal sealed class Report(BenchmarkOptions options)
                 Line($"| **ceiling of the ratio** on this storage layer: raw-write ratio × {(double)load.Transitions / lifecycles:N2} transitions ÷ {writing:N2} writing commits (each commit at a raw write's cost; state, logic, reads and webhook free) | **{ceiling:P1}** |");
             }
 
+            if (Median?.SiloCeilingRatio is { } siloCeiling)
+            {
+                Line($"| **ceiling of the ratio if PostgreSQL cost nothing**: CPU per pgbench prepared transaction ÷ this process's CPU per checkout transition | **{siloCeiling:P1}** |");
+            }
+
             var (min, max) = load.LifecyclesPerCaller;
             Line($"| lifecycles per caller, least / most (no caller starved) | {min:N0} / {max:N0} |");
         }
@@ -184,12 +198,12 @@ internal sealed class Report(BenchmarkOptions options)
             Line($"");
             Line($"## Rounds (the figures above and below are round {Median?.Number}'s, the median ratio)");
             Line($"");
-            Line($"| round | pgbench simple TPS | pgbench prepared TPS | transitions/s | ratio (prepared) | commits/lifecycle | raw writes/s (ratio, prepared) | ceiling of the ratio | other processes' CPU-s (pgbench / checkout) |");
+            Line($"| round | pgbench simple TPS | pgbench prepared TPS | transitions/s | ratio (prepared) | commits/lifecycle | raw writes/s (ratio, prepared) | ceiling of the ratio (storage / silo) | other processes' CPU-s (pgbench / checkout) |");
             Line($"|---|---|---|---|---|---|---|---|---|");
             foreach (var round in Rounds)
             {
                 var commits = round.Checkout is { } c ? (double)c.Database.Commits / Math.Max(1, c.Load.Lifecycles) : double.NaN;
-                Line($"| {round.Number} | {round.Simple?.Tps:N0} | {round.Prepared?.Tps:N0} | {round.Checkout?.Load.TransitionsPerSecond:N0} | {round.Ratio:P1} | {commits:N2} | {round.RawWritesPerSecond:N0} ({round.RawRatio:P1}) | {round.CeilingRatio:P1} | {round.Prepared?.Cpu.Others:N1} / {round.Checkout?.Cpu.Others:N1} |");
+                Line($"| {round.Number} | {round.Simple?.Tps:N0} | {round.Prepared?.Tps:N0} | {round.Checkout?.Load.TransitionsPerSecond:N0} | {round.Ratio:P1} | {commits:N2} | {round.RawWritesPerSecond:N0} ({round.RawRatio:P1}) | {round.CeilingRatio:P1} / {round.SiloCeilingRatio:P1} | {round.Prepared?.Cpu.Others:N1} / {round.Checkout?.Cpu.Others:N1} |");
             }
         }
 
