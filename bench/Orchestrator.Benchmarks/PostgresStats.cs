@@ -155,6 +155,11 @@ internal sealed record DatabaseSnapshot(
 /// <summary>One normalized statement in pg_stat_statements.</summary>
 internal sealed record StatementCount(string Query, long Calls, double TotalMilliseconds, long Rows)
 {
+    private const string StateWrite = "grain state write";
+    private const string ReminderUpsert = "reminder upsert";
+    private const string ReminderDelete = "reminder delete";
+    private const string ReadModelBatch = "read-model batch";
+
     /// <summary>What the statement is for, by the tables and verbs in its text.</summary>
     public string Category
     {
@@ -164,12 +169,12 @@ internal sealed record StatementCount(string Query, long Calls, double TotalMill
             bool Has(string text) => q.Contains(text, StringComparison.OrdinalIgnoreCase);
             return true switch
             {
-                _ when Has("orleans_grain_state") && Has("UPDATE") => "grain state write",
+                _ when Has("orleans_grain_state") && Has("UPDATE") => StateWrite,
                 _ when Has("orleans_grain_state") => "grain state read",
-                _ when Has("orleans_reminder") && Has("INSERT") => "reminder upsert",
-                _ when Has("orleans_reminder") && Has("DELETE") => "reminder delete",
+                _ when Has("orleans_reminder") && Has("INSERT") => ReminderUpsert,
+                _ when Has("orleans_reminder") && Has("DELETE") => ReminderDelete,
                 _ when Has("orleans_reminder") => "reminder read",
-                _ when Has("checkout_index") => "read-model batch",
+                _ when Has("checkout_index") => ReadModelBatch,
                 _ when Has("orleans_membership") => "membership",
                 _ when Has("pgbench_upsert") => "pgbench upsert",
                 _ => "other: " + OneLine(q, 60),
@@ -181,7 +186,7 @@ internal sealed record StatementCount(string Query, long Calls, double TotalMill
     /// True for the lifecycle's statements that write (each its own durable commit: the provider runs every statement
     /// in an implicit transaction); the grain state read and the membership heartbeats are not counted.
     /// </summary>
-    public bool IsLifecycleWrite => Category is "grain state write" or "reminder upsert" or "reminder delete" or "read-model batch";
+    public bool IsLifecycleWrite => Category is StateWrite or ReminderUpsert or ReminderDelete or ReadModelBatch;
 
     /// <summary>The statement on one line, whitespace collapsed, cut to <paramref name="width"/> characters.</summary>
     public static string OneLine(string text, int width)

@@ -1,4 +1,5 @@
 using System.Net;
+using Orchestrator.TestSupport.Wire;
 
 namespace Orchestrator.ClusterHarness;
 

@@ -2,15 +2,22 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AnomalyJson = Orchestrator.TestSupport.Wire.AnomalyJson;
+using CustomerBody = Orchestrator.TestSupport.Wire.CustomerBody;
+using JournalEntryJson = Orchestrator.TestSupport.Wire.JournalEntryJson;
 using Json = Orchestrator.TestSupport.Wire.Json;
+using NicepayViewJson = Orchestrator.TestSupport.Wire.NicepayViewJson;
+using ReminderJson = Orchestrator.TestSupport.Wire.ReminderJson;
+using WebhookDeliveryJson = Orchestrator.TestSupport.Wire.WebhookDeliveryJson;
 
 namespace Orchestrator.ClusterHarness;
 
 // The wire as a merchant, an operator and the sandbox's user read it, written from the READMEs (src/Api,
 // src/NicepaySandbox), never from the orchestrator's own types: a change of the wire format fails the drills.
-// The JSON options are tests/TestSupport's. The records are kept apart from tests/TestSupport/Wire on purpose: the
-// drills compare checkouts with record equality across a restart (SiloRestartTests), which TestSupport's CheckoutJson
-// (with its list-valued Instructions) would break; the operator view here carries ActiveOn; and WireResponse here
+// Everything the drills read as tests/TestSupport/Wire does is taken from there (the JSON options, the operator
+// view's parts, the sandbox ledger). Four shapes are the drills' own, on purpose: the create body has a factory with
+// the drills' defaults; CheckoutJson leaves out the list-valued instructions, because the drills compare checkouts
+// with record equality across a restart (SiloRestartTests); the operator view carries ActiveOn; and WireResponse here
 // may hold no status at all (refused, reset, too slow) and times every answer.
 
 /// <summary>The body of <c>POST /v1/checkouts</c>.</summary>
@@ -27,9 +34,6 @@ public sealed record CreateCheckoutBody(
         new(referenceNo, amount, store, "Coffee beans 1 kg", new CustomerBody("Budi Santoso", "+6281234567890", "budi@example.com"),
             expiresAt?.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
 }
-
-/// <summary>The customer of a create request.</summary>
-public sealed record CustomerBody(string Name, string Phone, string Email);
 
 /// <summary>A checkout as the merchant API returns it (and as webhook <c>data</c>).</summary>
 public sealed record CheckoutJson(
@@ -80,62 +84,6 @@ public sealed record OperatorViewJson(
         lines.AddRange(Anomalies.Select(anomaly => $"  anomaly {anomaly.Kind} v{anomaly.Version}: {anomaly.Detail}"));
         return string.Join(Environment.NewLine, lines);
     }
-}
-
-/// <summary>NICEPAY's side, as operators see it.</summary>
-public sealed record NicepayViewJson(string IMid, string ReferenceNo, string? TransactionId, string? PaymentCode, int RegistrationAttempts, string? LastStatus);
-
-/// <summary>One transition.</summary>
-public sealed record JournalEntryJson(int Version, string From, string To, string Trigger, string Cause, DateTimeOffset At, string? Details);
-
-/// <summary>Pending work.</summary>
-public sealed record ReminderJson(string Name, DateTimeOffset DueAt, string Purpose);
-
-/// <summary>A webhook event in the checkout's outbox and its attempts.</summary>
-public sealed record WebhookDeliveryJson(string EventId, string Type, int Version, string State, IReadOnlyList<WebhookAttemptJson> Attempts);
-
-/// <summary>One webhook attempt.</summary>
-public sealed record WebhookAttemptJson(DateTimeOffset At, int? HttpStatus, string? Error);
-
-/// <summary>Something for an operator.</summary>
-public sealed record AnomalyJson(string Kind, DateTimeOffset At, string Detail, int Version);
-
-/// <summary>A transaction in the sandbox ledger (<c>GET /sandbox/transactions</c>).</summary>
-public sealed record SandboxTransactionJson(
-    string TXid,
-    string IMid,
-    string ReferenceNo,
-    long Amount,
-    string PayNo,
-    string Status,
-    string StatusName,
-    DateTimeOffset ValidUntil,
-    DateTimeOffset? PaidAt,
-    string DbProcessUrl,
-    IReadOnlyList<SandboxNotificationJson> Notifications)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{TXid} {ReferenceNo} {StatusName}({Status}) notifications: [{string.Join("; ", Notifications)}]";
-}
-
-/// <summary>A notification the sandbox planned or sent.</summary>
-public sealed record SandboxNotificationJson(string Id, string Kind, string Url, string State, bool Delivered, IReadOnlyList<SandboxAttemptJson> Attempts)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{Id} {Kind} {State} attempts=[{string.Join(", ", Attempts.Select(a => a.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? a.Error))}]";
-}
-
-/// <summary>One notification attempt.</summary>
-public sealed record SandboxAttemptJson(DateTimeOffset At, int? HttpStatus, string? Error);
-
-/// <summary>Registration requests the sandbox received for one (iMid, referenceNo) (<c>GET /sandbox/registrations</c>).</summary>
-public sealed record SandboxRegistrationsJson(string IMid, string ReferenceNo, int Received, int Created, IReadOnlyDictionary<string, int> Results, IReadOnlyList<string> TXids)
-{
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{IMid}/{ReferenceNo}: received {Received}, created {Created}, results {{{string.Join(", ", Results.Select(r => $"{r.Key}: {r.Value}"))}}}";
 }
 
 /// <summary>
